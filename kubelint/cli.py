@@ -1,0 +1,159 @@
+"""The command line: thin glue between arguments, the pipeline and the reporters."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from kubelint import __version__
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+FAIL_LEVELS = ("error", "warning", "info")
+
+
+class UsageError(Exception):
+    """A problem with the command line or configuration (exit code 2)."""
+
+
+def _split(values: Sequence[str] | None) -> list[str]:
+    out: list[str] = []
+    for value in values or ():
+        out.extend(v.strip() for v in value.split(",") if v.strip())
+    return out
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser for every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="kubelint",
+        description="Lint Kubernetes manifests and report every finding at its exact line.",
+    )
+    parser.add_argument("--version", action="version", version=f"kubelint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    check = sub.add_parser("check", help="lint files and directories (`-` reads stdin)")
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    check.add_argument("--format", "-f", default="text", help="output format: text or json")
+    check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    check.add_argument("--select", action="append", metavar="RULE,...", help="run only these rules")
+    check.add_argument("--ignore", action="append", metavar="RULE,...", help="skip these rules")
+    check.add_argument(
+        "--fail-level",
+        choices=FAIL_LEVELS,
+        default="error",
+        help="exit 1 when a finding is at or above this severity (default: error)",
+    )
+    check.add_argument(
+        "--stdin-filename", metavar="NAME", default="<stdin>", help="file name to report for `-`"
+    )
+    check.add_argument(
+        "--color", choices=("auto", "always", "never"), default="auto", help="colour text output"
+    )
+    rules = sub.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    explain = sub.add_parser("explain", help="show a rule's full documentation")
+    explain.add_argument("rule", metavar="RULE")
+    return parser
+
+
+def _use_color(choice: str, stream: TextIO) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from kubelint.discover import DiscoveryError, discover
+    from kubelint.engine import SelectionError, select_rules
+    from kubelint.model import Severity
+    from kubelint.registry import default_registry
+    from kubelint.reporters import ReportOptions
+    from kubelint.run import RunOptions, run
+
+    registry = default_registry()
+    if args.format not in registry.reporters:
+        raise UsageError(
+            f"unknown format {args.format!r}; choose one of {', '.join(sorted(registry.reporters))}"
+        )
+    try:
+        targets = discover(args.paths, stdin_name=args.stdin_filename)
+        active = select_rules(registry, _split(args.select), _split(args.ignore))
+    except (DiscoveryError, SelectionError) as exc:
+        raise UsageError(str(exc)) from None
+    for error in registry.errors:
+        stderr.write(f"kubelint: error: plugin {error.plugin}: {error.message}\n")
+    result = run(RunOptions(targets, active), stdin=sys.stdin.buffer if "-" in args.paths else None)
+    reporter = registry.reporters[args.format]()
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8", newline="\n") as handle:
+                reporter.render(result, handle, ReportOptions(color=False))
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    else:
+        reporter.render(result, stdout, ReportOptions(color=_use_color(args.color, stdout)))
+    threshold = Severity.parse(args.fail_level)
+    failed = any(f.severity >= threshold and not f.suppressed for f in result.findings)
+    if registry.errors:
+        return EXIT_USAGE
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _rules(args: argparse.Namespace, stdout: TextIO) -> int:
+    from kubelint.docs import rules_table
+    from kubelint.registry import default_registry
+
+    stdout.write(rules_table(default_registry(), as_json=args.format == "json"))
+    return EXIT_OK
+
+
+def _explain(args: argparse.Namespace, stdout: TextIO) -> int:
+    from kubelint.docs import rule_markdown
+    from kubelint.registry import default_registry
+
+    registry = default_registry()
+    rule = registry.rule(args.rule)
+    if rule is None:
+        raise UsageError(f"unknown rule {args.rule!r} (see `kubelint rules`)")
+    stdout.write(rule_markdown(rule, registry))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run kubelint with `argv` and return the exit code."""
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        if args.command == "check":
+            return _check(args, out, err)
+        if args.command == "rules":
+            return _rules(args, out)
+        if args.command == "explain":
+            return _explain(args, out)
+        parser.print_help(out)
+        return EXIT_USAGE
+    except UsageError as exc:
+        err.write(f"kubelint: error: {exc}\n")
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # a crash must never look like a clean run
+        import traceback
+
+        err.write(traceback.format_exc())
+        err.write(f"kubelint: internal error: {exc!r}; please report this\n")
+        return EXIT_INTERNAL

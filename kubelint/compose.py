@@ -1,0 +1,356 @@
+"""Turn a YAML event stream into plain data plus a position tree, in one iterative pass."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from kubelint.model import PosEntry, RawSpan
+from kubelint.scalars import go_key_string, resolve_plain, resolve_tagged
+
+MAX_DEPTH = 256
+# Alias expansion guard, in the spirit of go-yaml's ratio: small documents may alias freely,
+# large expansions must stay proportional to what is actually written.
+ALIAS_FREE_NODES = 100_000
+ALIAS_RATIO = 20
+ALIAS_HARD_LIMIT = 5_000_000
+
+
+class ComposeError(Exception):
+    """A document that cannot become Kubernetes data; carries a 0-based position."""
+
+    def __init__(self, message: str, line: int, column: int, kind: str = "parse-error") -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class DuplicateKey:
+    """A mapping key written twice; the span is the second occurrence."""
+
+    key: str
+    span: RawSpan
+    first_line: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """One composed YAML document."""
+
+    index: int
+    data: Any
+    positions: PosEntry
+    duplicates: tuple[DuplicateKey, ...]
+    start_line: int
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    value: Any
+    entry: PosEntry
+    size: int
+
+
+class _Frame:
+    """A collection being built: a mapping or a sequence."""
+
+    __slots__ = (
+        "children",
+        "explicit",
+        "is_map",
+        "key",
+        "key_span",
+        "merges",
+        "pending_key",
+        "pending_span",
+        "parent_key",
+        "parent_key_span",
+        "size",
+        "start",
+        "anchor",
+        "value",
+    )
+
+    def __init__(self, is_map: bool, start: tuple[int, int], anchor: str | None) -> None:
+        self.is_map = is_map
+        self.value: Any = {} if is_map else []
+        self.children: Any = {} if is_map else []
+        self.start = start
+        self.anchor = anchor
+        self.pending_key: Any = _NO_KEY
+        self.pending_span: RawSpan | None = None
+        self.explicit: dict[str, int] = {}
+        self.merges: list[tuple[Any, PosEntry]] = []
+        self.size = 1
+        self.key: Any = None
+        self.key_span: RawSpan | None = None
+        self.parent_key: Any = None
+        self.parent_key_span: RawSpan | None = None
+
+
+_NO_KEY = object()
+_MERGE = object()
+
+
+def _event_types() -> dict[type, str]:
+    from ruamel.yaml import events as ev
+
+    return {
+        ev.ScalarEvent: "scalar",
+        ev.MappingStartEvent: "map",
+        ev.SequenceStartEvent: "seq",
+        ev.MappingEndEvent: "end",
+        ev.SequenceEndEvent: "end",
+        ev.AliasEvent: "alias",
+        ev.DocumentStartEvent: "doc",
+        ev.DocumentEndEvent: "docend",
+        ev.StreamStartEvent: "stream",
+        ev.StreamEndEvent: "streamend",
+    }
+
+
+def _scalar_value(event: Any) -> Any:
+    style = event.style
+    if style:
+        return event.value
+    tag = event.tag
+    if tag is None or tag == "!" or event.implicit[0]:
+        return resolve_plain(event.value)
+    return resolve_tagged(event.value, tag)
+
+
+def _make_parser(text: str) -> Any:
+    try:
+        from ruamel.yaml.cyaml import CParser
+
+        return CParser(text)
+    except ImportError:  # pragma: no cover - platforms without the C extension
+        from ruamel.yaml.parser import Parser
+        from ruamel.yaml.reader import Reader
+        from ruamel.yaml.scanner import Scanner
+
+        class _PyParser:
+            """Minimal pure-Python event source with the CParser interface."""
+
+            def __init__(self, source: str) -> None:
+                self.reader = Reader(source, loader=self)
+                self.scanner = Scanner(loader=self)
+                self.parser = Parser(loader=self)
+
+            def get_event(self) -> Any:
+                return self.parser.get_event()
+
+        return _PyParser(text)
+
+
+class _Composer:
+    """Consumes parser events and builds one document at a time."""
+
+    def __init__(self, text: str) -> None:
+        self.parser = _make_parser(text)
+        self.types = _event_types()
+        self._duplicates: list[DuplicateKey] = []
+
+    def _document(self, index: int, start_line: int) -> Document:
+        get = self.parser.get_event
+        types = self.types
+        anchors: dict[str, _Anchor] = {}
+        stack: list[_Frame] = []
+        written = 0
+        logical = 0
+        root: Any = None
+        root_entry: PosEntry | None = None
+        while True:
+            event = get()
+            kind = types[type(event)]
+            if kind == "docend":
+                break
+            mark = event.start_mark
+            if kind == "end":
+                frame = stack.pop()
+                value, entry, size = self._finish(frame, event)
+                anchor = frame.anchor
+                if anchor:
+                    anchors[anchor] = _Anchor(value, entry, size)
+                if stack:
+                    self._add(stack[-1], value, entry, size, mark)
+                else:
+                    root, root_entry = value, entry
+                continue
+            written += 1
+            if kind == "scalar":
+                end = event.end_mark
+                span = (mark.line, mark.column, end.line, end.column)
+                value = _scalar_value(event)
+                entry: PosEntry = (None, span, None)
+                if event.anchor:
+                    anchors[event.anchor] = _Anchor(value, entry, 1)
+                if stack:
+                    top = stack[-1]
+                    if top.is_map and top.pending_key is _NO_KEY:
+                        self._set_key(top, event, value, span)
+                        continue
+                    self._add(top, value, entry, 1, mark)
+                    logical += 1
+                else:
+                    root, root_entry = value, entry
+                continue
+            if kind == "alias":
+                target = anchors.get(event.anchor)
+                if target is None:
+                    raise ComposeError(f"unknown alias *{event.anchor}", mark.line, mark.column)
+                logical += target.size
+                if logical > ALIAS_HARD_LIMIT or (
+                    logical > ALIAS_FREE_NODES and logical > ALIAS_RATIO * written
+                ):
+                    raise ComposeError(
+                        "excessive alias expansion: the aliases in this document expand to more "
+                        f"than {logical:,} nodes (a YAML bomb?)",
+                        mark.line,
+                        mark.column,
+                    )
+                end = event.end_mark
+                alias_entry: PosEntry = (
+                    None,
+                    (mark.line, mark.column, end.line, end.column),
+                    target.entry[2],
+                )
+                if stack:
+                    top = stack[-1]
+                    if top.is_map and top.pending_key is _NO_KEY:
+                        raise ComposeError(
+                            "an alias cannot be used as a mapping key here", mark.line, mark.column
+                        )
+                    self._add(top, target.value, alias_entry, target.size, mark)
+                else:
+                    root, root_entry = target.value, alias_entry
+                continue
+            # Start of a mapping or a sequence.
+            if len(stack) >= MAX_DEPTH:
+                raise ComposeError(
+                    f"nesting deeper than {MAX_DEPTH} levels", mark.line, mark.column
+                )
+            if stack:
+                top = stack[-1]
+                if top.is_map and top.pending_key is _NO_KEY:
+                    raise ComposeError(
+                        "a mapping or list cannot be a mapping key (unquoted {{ }} template "
+                        "syntax produces this)",
+                        mark.line,
+                        mark.column,
+                        kind="complex-key",
+                    )
+            logical += 1
+            stack.append(_Frame(kind == "map", (mark.line, mark.column), event.anchor))
+        if root_entry is None:
+            root_entry = (None, (start_line, 0, start_line, 0), None)
+        return Document(index, root, root_entry, tuple(self._duplicates), start_line)
+
+    def _set_key(self, frame: _Frame, event: Any, value: Any, span: RawSpan) -> None:
+        if not event.style and event.value == "<<" and event.implicit[0]:
+            frame.pending_key = _MERGE
+            frame.pending_span = span
+            return
+        key = go_key_string(value)
+        if key is None:
+            raise ComposeError(
+                f"unsupported mapping key {event.value!r}: Kubernetes needs string keys",
+                span[0],
+                span[1],
+            )
+        frame.pending_key = key
+        frame.pending_span = span
+
+    def _add(self, frame: _Frame, value: Any, entry: PosEntry, size: int, mark: Any) -> None:
+        frame.size += size
+        if not frame.is_map:
+            frame.value.append(value)
+            frame.children.append(entry)
+            return
+        key = frame.pending_key
+        key_span = frame.pending_span
+        frame.pending_key = _NO_KEY
+        if key is _MERGE:
+            frame.merges.append((value, entry))
+            return
+        if key in frame.explicit:
+            assert key_span is not None
+            self._duplicates.append(DuplicateKey(key, key_span, frame.explicit[key] + 1))
+        else:
+            assert key_span is not None
+            frame.explicit[key] = key_span[0]
+        frame.value[key] = value
+        frame.children[key] = (key_span, entry[1], entry[2])
+
+    def _finish(self, frame: _Frame, event: Any) -> tuple[Any, PosEntry, int]:
+        end = event.end_mark
+        span = (frame.start[0], frame.start[1], end.line, end.column)
+        if frame.merges:
+            self._merge(frame)
+        return frame.value, (None, span, frame.children), frame.size
+
+    def _merge(self, frame: _Frame) -> None:
+        # Explicit keys win; among merged mappings the earlier one wins (YAML merge key spec).
+        for value, entry in frame.merges:
+            sources: list[tuple[Any, PosEntry]]
+            if isinstance(value, list) and isinstance(entry[2], list):
+                sources = list(zip(value, entry[2]))
+            else:
+                sources = [(value, entry)]
+            for source, source_entry in sources:
+                if not isinstance(source, dict) or not isinstance(source_entry[2], dict):
+                    line, column = source_entry[1][0], source_entry[1][1]
+                    raise ComposeError(
+                        "a merge key (<<) needs a mapping or a list of mappings", line, column
+                    )
+                for key, item in source.items():
+                    if key not in frame.value:
+                        frame.value[key] = item
+                        frame.children[key] = source_entry[2][key]
+
+
+def compose(text: str) -> Iterator[Document]:
+    """Yield every document of `text`; raise ComposeError (0-based position) where it breaks."""
+    composer = _Composer(text)
+    index = 0
+    get = composer.parser.get_event
+    types = composer.types
+    while True:
+        try:
+            event = get()
+        except Exception as exc:
+            raise _parser_error(exc) from None
+        kind = types.get(type(event))
+        if kind == "streamend" or event is None:
+            return
+        if kind != "doc":
+            continue
+        composer._duplicates = []
+        try:
+            document = composer._document(index, event.start_mark.line)
+        except ComposeError:
+            raise
+        except RecursionError:
+            raise ComposeError("nesting too deep", event.start_mark.line, 0) from None
+        except Exception as exc:
+            raise _parser_error(exc) from None
+        yield document
+        index += 1
+
+
+def _parser_error(exc: Exception) -> ComposeError:
+    """Convert a ruamel/libyaml error into a ComposeError with the problem position."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None)
+    context = getattr(exc, "context", None)
+    if problem:
+        message = f"{context}, {problem}" if context else str(problem)
+    else:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    line = getattr(mark, "line", 0) if mark is not None else 0
+    column = getattr(mark, "column", 0) if mark is not None else 0
+    return ComposeError(f"invalid YAML: {message}", line, column)

@@ -1,0 +1,86 @@
+"""Find the files to lint: recursive, deterministic, regular files only, no symlink loops."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+EXTENSIONS = (".yaml", ".yml", ".json")
+STDIN = "-"
+
+
+class DiscoveryError(Exception):
+    """A path given on the command line that cannot be linted (a usage error)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """One input: a file path, or stdin (path is None) with a display name."""
+
+    name: str
+    path: Path | None
+
+
+def _display(path: Path) -> str:
+    text = os.path.normpath(str(path))
+    return text.replace(os.sep, "/")
+
+
+def _walk(root: Path, seen: set[tuple[int, int]]) -> Iterator[Target]:
+    try:
+        st = root.stat()
+    except OSError:
+        return
+    ident = (st.st_dev, st.st_ino)
+    if ident in seen:
+        return  # A symlink loop or a second route to a directory already walked.
+    seen.add(ident)
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        try:
+            mode = os.stat(entry.path).st_mode
+        except OSError:
+            continue  # A dangling symlink.
+        if stat.S_ISDIR(mode):
+            yield from _walk(path, seen)
+        elif stat.S_ISREG(mode) and entry.name.lower().endswith(EXTENSIONS):
+            yield Target(_display(path), path)
+
+
+def discover(paths: Sequence[str], stdin_name: str = "<stdin>") -> list[Target]:
+    """Expand command-line paths into targets in a deterministic order; raise on missing paths."""
+    targets: list[Target] = []
+    seen_dirs: set[tuple[int, int]] = set()
+    seen_files: set[str] = set()
+    for raw in paths:
+        if raw == STDIN:
+            targets.append(Target(stdin_name, None))
+            continue
+        path = Path(raw)
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
+            raise DiscoveryError(f"{raw}: no such file or directory") from None
+        except OSError as exc:
+            raise DiscoveryError(f"{raw}: {exc.strerror or exc}") from None
+        if stat.S_ISDIR(mode):
+            found = _walk(path, seen_dirs)
+        elif stat.S_ISREG(mode):
+            # A file named explicitly is linted whatever its extension.
+            found = iter([Target(_display(path), path)])
+        else:
+            raise DiscoveryError(f"{raw}: not a regular file or directory")
+        for target in found:
+            if target.name not in seen_files:
+                seen_files.add(target.name)
+                targets.append(target)
+    return targets

@@ -1,0 +1,195 @@
+"""Evaluate active rules over resources and turn violations into located findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from kubelint.load import LoadProblem
+from kubelint.model import (
+    Finding,
+    Resource,
+    Severity,
+    Span,
+    Violation,
+    fingerprint,
+)
+from kubelint.registry import Registry
+from kubelint.ruledef import RuleDefinition
+from kubelint.template import Params, ResourceCheck, SetCheck
+
+INTERNAL_ERROR = "internal-error"
+
+
+class SelectionError(Exception):
+    """A --select/--ignore entry that names no rule (a usage error)."""
+
+
+@dataclass(frozen=True)
+class ActiveRule:
+    """A rule ready to run: its definition, the code to call, and effective settings."""
+
+    definition: RuleDefinition
+    severity: Severity
+    params: Params
+    check: ResourceCheck | None = None
+    check_set: SetCheck | None = None
+    set_kinds: frozenset[str] = frozenset()
+
+    @property
+    def id(self) -> str:
+        """Return the rule id."""
+        return self.definition.id
+
+
+def select_rules(
+    registry: Registry,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    severities: Mapping[str, Severity] | None = None,
+) -> list[ActiveRule]:
+    """Return the rules to run; unknown names in select/ignore are a SelectionError."""
+    for name in (*select, *ignore):
+        if name not in registry.rules and name.upper() != "ALL":
+            raise SelectionError(f"unknown rule {name!r} (see `kubelint rules`)")
+    chosen = set(registry.rules) if not select or "ALL" in {s.upper() for s in select} else set(select)
+    chosen -= set(ignore)
+    active = []
+    for rule_id in sorted(chosen):
+        rule = registry.rules[rule_id]
+        severity = (severities or {}).get(rule_id, rule.severity)
+        if rule.template is not None:
+            template = registry.templates[rule.template]
+            active.append(
+                ActiveRule(
+                    rule, severity, rule.params, template.check, template.check_set,
+                    template.set_kinds,
+                )
+            )
+        elif rule.schema_check is not None:
+            from kubelint.schema_check import schema_checker
+
+            active.append(ActiveRule(rule, severity, {}, schema_checker(rule.schema_check)))
+        else:
+            active.append(ActiveRule(rule, severity, {}))
+    return active
+
+
+@dataclass
+class Engine:
+    """Runs per-resource rules as resources stream by, then cross-resource rules at the end."""
+
+    rules: Sequence[ActiveRule]
+    _by_kind: dict[str, list[ActiveRule]] = field(default_factory=dict, init=False)
+    _any_kind: list[ActiveRule] = field(default_factory=list, init=False)
+    _set_rules: list[ActiveRule] = field(default_factory=list, init=False)
+    _kept: list[Resource] = field(default_factory=list, init=False)
+    _keep_kinds: frozenset[str] | None = field(default=frozenset(), init=False)
+    _severity_of: dict[str, Severity] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        keep: set[str] = set()
+        keep_all = False
+        for rule in self.rules:
+            self._severity_of[rule.id] = rule.severity
+            if rule.check_set is not None:
+                self._set_rules.append(rule)
+                if rule.set_kinds:
+                    keep |= rule.set_kinds
+                else:
+                    keep_all = True
+            elif rule.check is not None:
+                if rule.definition.kinds is None:
+                    self._any_kind.append(rule)
+                else:
+                    for kind in rule.definition.kinds:
+                        self._by_kind.setdefault(kind, []).append(rule)
+        self._keep_kinds = None if keep_all else frozenset(keep)
+
+    def is_active(self, rule_id: str) -> bool:
+        """Return True when a rule (including loader-reported ones) is selected."""
+        return rule_id in self._severity_of
+
+    def severity(self, rule_id: str) -> Severity:
+        """Return the effective severity of an active rule."""
+        return self._severity_of.get(rule_id, Severity.ERROR)
+
+    def check_resource(self, resource: Resource) -> list[Finding]:
+        """Run the per-resource rules that apply to this resource's kind."""
+        findings: list[Finding] = []
+        rules = self._by_kind.get(resource.kind, ())
+        for rule in (*rules, *self._any_kind):
+            assert rule.check is not None
+            try:
+                for violation in rule.check(resource, rule.params):
+                    findings.append(self.finding(rule.id, resource, violation))
+            except Exception as exc:
+                findings.append(self._internal_error(rule.id, resource, exc))
+        if self._set_rules and (self._keep_kinds is None or resource.kind in self._keep_kinds):
+            self._kept.append(resource)
+        return findings
+
+    def check_set(self) -> list[Finding]:
+        """Run cross-resource rules over every kept resource, in read order."""
+        findings: list[Finding] = []
+        for rule in self._set_rules:
+            assert rule.check_set is not None
+            kinds = rule.set_kinds
+            view = [r for r in self._kept if not kinds or r.kind in kinds]
+            try:
+                for resource, violation in rule.check_set(view, rule.params):
+                    findings.append(self.finding(rule.id, resource, violation))
+            except Exception as exc:
+                findings.append(self._internal_error(rule.id, None, exc))
+        return findings
+
+    def finding(self, rule_id: str, resource: Resource, violation: Violation) -> Finding:
+        """Locate a violation and wrap it as a finding."""
+        span = resource.positions.lookup(violation.path, violation.at_value)
+        severity = violation.severity or self._severity_of.get(rule_id, Severity.ERROR)
+        if violation.severity is not None and violation.severity > self._severity_of[rule_id]:
+            severity = self._severity_of[rule_id]
+        ref = resource.ref
+        return Finding(
+            rule=rule_id,
+            severity=severity,
+            message=violation.message,
+            file=resource.file,
+            span=span,
+            resource=ref,
+            path=violation.path,
+            document=resource.document,
+            fingerprint=fingerprint(rule_id, resource.file, ref, violation.path, violation.sub_id),
+        )
+
+    def _internal_error(self, rule_id: str, resource: Resource | None, exc: Exception) -> Finding:
+        where = resource.ref.describe() if resource is not None else "the resource set"
+        message = f"rule {rule_id} failed on {where}: {type(exc).__name__}: {exc}"
+        if resource is None:
+            return Finding(
+                INTERNAL_ERROR, Severity.ERROR, message, "<run>", Span(1, 1, 1, 1),
+                fingerprint=fingerprint(INTERNAL_ERROR, "<run>", None, (), rule_id),
+            )
+        violation = Violation(("kind",), message, sub_id=rule_id)
+        finding = self.finding(INTERNAL_ERROR, resource, violation)
+        return Finding(
+            finding.rule, Severity.ERROR, finding.message, finding.file, finding.span,
+            finding.resource, finding.path, finding.document, finding.fingerprint,
+        )
+
+    def problem_finding(self, file: str, problem: LoadProblem) -> Finding:
+        """Turn a load problem (bad YAML, duplicate key) into a finding."""
+        return Finding(
+            rule=problem.rule,
+            severity=self._severity_of.get(problem.rule, problem.severity),
+            message=problem.message,
+            file=file,
+            span=problem.span,
+            fingerprint=fingerprint(
+                problem.rule, file, None, (), f"{problem.span.line}:{problem.message}"
+            ),
+        )
+
+
+def problems_to_findings(engine: Engine, file: str, problems: Iterable[LoadProblem]) -> list[Finding]:
+    """Convert the load problems of active rules into findings."""
+    return [engine.problem_finding(file, p) for p in problems if engine.is_active(p.rule)]

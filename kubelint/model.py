@@ -1,0 +1,225 @@
+"""Core value types shared by every pipeline stage; this module imports nothing from kubelint."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+PathKey = Union[str, int]
+JsonPath = tuple[PathKey, ...]
+
+
+class Severity(enum.IntEnum):
+    """How serious a finding is; higher is worse."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        """Return the lower-case public name ("error", "warning", "info")."""
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """Return the severity named by `text`; raise ValueError for anything else."""
+        try:
+            return cls[text.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r}: expected error, warning or info") from None
+
+
+@dataclass(frozen=True)
+class Span:
+    """A 1-based, inclusive start and exclusive end position in a file."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class ResourceRef:
+    """What identifies a Kubernetes object in reports."""
+
+    api_version: str
+    kind: str
+    namespace: str | None
+    name: str | None
+
+    def describe(self) -> str:
+        """Return `Kind namespace/name` for messages."""
+        name = self.name if self.name is not None else "<unnamed>"
+        if self.namespace:
+            name = f"{self.namespace}/{name}"
+        return f"{self.kind} {name}"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a rule yields: where (as a path inside the object) and what is wrong."""
+
+    path: JsonPath
+    message: str
+    sub_id: str | None = None
+    severity: Severity | None = None
+    at_value: bool = False
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A located, fingerprinted violation, as reporters consume it."""
+
+    rule: str
+    severity: Severity
+    message: str
+    file: str
+    span: Span
+    resource: ResourceRef | None = None
+    path: JsonPath = ()
+    document: int = 0
+    fingerprint: str = ""
+    suppressed: bool = False
+    suppression_reason: str | None = None
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Return the key that orders findings by file, line, column, rule, message."""
+        return (self.file, self.span.line, self.span.column, self.rule, self.message)
+
+
+def format_path(path: JsonPath) -> str:
+    """Render a JsonPath as `spec.containers[0].image`."""
+    parts: list[str] = []
+    for key in path:
+        if isinstance(key, int):
+            parts.append(f"[{key}]")
+        elif parts:
+            parts.append("." + key)
+        else:
+            parts.append(key)
+    return "".join(parts)
+
+
+def fingerprint(rule: str, file: str, ref: ResourceRef | None, path: JsonPath, sub_id: str | None) -> str:
+    """Return a stable fingerprint: independent of line numbers, dependent on object and field."""
+    if ref is None:
+        anchor = f"file:{file}"
+    else:
+        anchor = f"{ref.kind}/{ref.namespace or ''}/{ref.name or ''}"
+    text = "\x1f".join((rule, anchor, format_path(path), sub_id or ""))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file kubelint read: its display name and its decoded text (for source snippets)."""
+
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """Counts for the report summary."""
+
+    files: int = 0
+    documents: int = 0
+    resources: int = 0
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Everything a reporter needs: findings in order, counts, and the sources for snippets."""
+
+    findings: tuple[Finding, ...]
+    summary: RunSummary
+    sources: dict[str, str] = field(default_factory=dict)
+    version: str = ""
+
+    def counts(self) -> dict[str, int]:
+        """Return unsuppressed finding counts by severity label, worst first."""
+        out: dict[str, int] = {}
+        for sev in sorted(Severity, reverse=True):
+            n = sum(1 for f in self.findings if f.severity is sev and not f.suppressed)
+            if n:
+                out[sev.label] = n
+        return out
+
+
+JsonValue = Any
+
+# A 0-based (start line, start column, end line, end column) as the YAML parser reports it.
+RawSpan = tuple[int, int, int, int]
+# One node of the position tree: the span of its key (None for list items and the root),
+# the span of its value, and its children by key or index (None for scalars).
+PosEntry = tuple[Union[RawSpan, None], RawSpan, Union[dict[str, Any], list[Any], None]]
+
+
+def _to_span(raw: RawSpan) -> Span:
+    return Span(raw[0] + 1, raw[1] + 1, raw[2] + 1, raw[3] + 1)
+
+
+@dataclass(frozen=True)
+class PositionIndex:
+    """Maps a JsonPath to the span of its key and value; falls back to the deepest ancestor."""
+
+    root: PosEntry
+
+    def resolve(self, path: JsonPath) -> tuple[PosEntry, int]:
+        """Return the deepest existing entry along `path` and how many keys of it matched."""
+        entry = self.root
+        depth = 0
+        for key in path:
+            children = entry[2]
+            if isinstance(children, dict) and isinstance(key, str) and key in children:
+                entry = children[key]
+            elif isinstance(children, list) and isinstance(key, int) and 0 <= key < len(children):
+                entry = children[key]
+            else:
+                break
+            depth += 1
+        return entry, depth
+
+    def lookup(self, path: JsonPath, at_value: bool = False) -> Span:
+        """Return the span for `path`: its key, or its value when asked or keyless."""
+        entry, depth = self.resolve(path)
+        exact = depth == len(path)
+        if entry[0] is not None and not (at_value and exact):
+            return _to_span(entry[0])
+        return _to_span(entry[1])
+
+    def has(self, path: JsonPath) -> bool:
+        """Return True when `path` exists in the document."""
+        return self.resolve(path)[1] == len(path)
+
+    def child(self, path: JsonPath) -> PositionIndex:
+        """Return the index rooted at `path` (for List items); the path must exist."""
+        entry, _ = self.resolve(path)
+        return PositionIndex(entry)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One Kubernetes object from a file, with plain decoded data and its position index."""
+
+    file: str
+    document: int
+    api_version: str
+    kind: str
+    name: str | None
+    namespace: str | None
+    obj: dict[str, Any]
+    positions: PositionIndex
+    # Where this object sits in its document (non-empty for the items of a kind: List).
+    prefix: JsonPath = ()
+    # Global read order across the run: files as read, documents and items in file order.
+    order: int = 0
+
+    @property
+    def ref(self) -> ResourceRef:
+        """Return the reference used in reports."""
+        return ResourceRef(self.api_version, self.kind, self.namespace, self.name)

@@ -1,0 +1,42 @@
+"""Output formats: each reporter renders a RunResult to a stream through one method."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Protocol, TextIO
+
+from kubelint.model import RunResult
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """How output should look where it goes."""
+
+    color: bool = False
+
+
+class Reporter(Protocol):
+    """Renders a whole run."""
+
+    def render(self, result: RunResult, stream: TextIO, options: ReportOptions) -> None:
+        """Write the report for `result` to `stream`."""
+
+
+ReporterFactory = Callable[[], Reporter]
+
+
+def builtin_reporters() -> Mapping[str, ReporterFactory]:
+    """Return the built-in reporters by format name (their modules load on first use)."""
+
+    def text() -> Reporter:
+        from kubelint.reporters.text import TextReporter
+
+        return TextReporter()
+
+    def json() -> Reporter:
+        from kubelint.reporters.json import JsonReporter
+
+        return JsonReporter()
+
+    return {"text": text, "json": json}

@@ -1,0 +1,63 @@
+"""The JSON report: kubelint's public, byte-stable contract."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from kubelint.model import Finding, RunResult, format_path
+from kubelint.reporters import ReportOptions
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    """Return the public JSON form of one finding."""
+    ref = finding.resource
+    out: dict[str, Any] = {
+        "rule": finding.rule,
+        "severity": finding.severity.label,
+        "message": finding.message,
+        "file": finding.file,
+        "line": finding.span.line,
+        "column": finding.span.column,
+        "end_line": finding.span.end_line,
+        "end_column": finding.span.end_column,
+        "resource": None
+        if ref is None
+        else {
+            "apiVersion": ref.api_version,
+            "kind": ref.kind,
+            "namespace": ref.namespace,
+            "name": ref.name,
+        },
+        "path": format_path(finding.path) if finding.path else None,
+        "fingerprint": finding.fingerprint,
+    }
+    if finding.suppressed:
+        out["suppressed"] = True
+        out["suppression_reason"] = finding.suppression_reason
+    return out
+
+
+def report_dict(result: RunResult) -> dict[str, Any]:
+    """Return the whole report as plain data."""
+    counts = result.counts()
+    return {
+        "version": result.version,
+        "findings": [finding_dict(f) for f in result.findings],
+        "summary": {
+            "files": result.summary.files,
+            "documents": result.summary.documents,
+            "resources": result.summary.resources,
+            "findings": sum(counts.values()),
+            "by_severity": counts,
+        },
+    }
+
+
+class JsonReporter:
+    """Writes one JSON object with findings and a summary."""
+
+    def render(self, result: RunResult, stream: TextIO, options: ReportOptions) -> None:
+        """Write the JSON report, indented and newline-terminated."""
+        json.dump(report_dict(result), stream, indent=2, ensure_ascii=False)
+        stream.write("\n")

@@ -1,0 +1,123 @@
+"""Resolve plain YAML scalars the way Kubernetes reads them (go-yaml v2, a YAML 1.1 decoder)."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+# go-yaml v2's resolve table: these exact spellings are booleans, nulls and special floats.
+_SPECIAL: dict[str, Any] = {}
+for _words, _value in (
+    (("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"), True),
+    (("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"), False),
+    (("", "~", "null", "Null", "NULL"), None),
+    ((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), math.inf),
+    (("-.inf", "-.Inf", "-.INF"), -math.inf),
+    ((".nan", ".NaN", ".NAN"), math.nan),
+):
+    for _word in _words:
+        _SPECIAL[_word] = _value
+
+_YAML_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_GO_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+\.?[0-9]*)([eE][-+]?[0-9]+)?\Z")
+_INT_BODY = {
+    "0x": (16, re.compile(r"[0-9a-fA-F]+\Z")),
+    "0o": (8, re.compile(r"[0-7]+\Z")),
+    "0b": (2, re.compile(r"[01]+\Z")),
+}
+_DECIMAL = re.compile(r"[0-9]+\Z")
+_OCTAL = re.compile(r"0[0-7]*\Z")
+_INT64_MIN = -(2**63)
+_UINT64_MAX = 2**64 - 1
+
+
+def _go_parse_int(text: str) -> int | None:
+    """Parse like Go's strconv.ParseInt(text, 0, 64) falling back to ParseUint; None if invalid."""
+    sign = 1
+    body = text
+    if body[:1] in "+-":
+        sign = -1 if body[0] == "-" else 1
+        body = body[1:]
+    if not body:
+        return None
+    prefix = body[:2].lower()
+    if prefix in _INT_BODY:
+        base, pattern = _INT_BODY[prefix]
+        digits = body[2:]
+        if not pattern.match(digits):
+            return None
+        value = int(digits, base)
+    elif body[0] == "0" and len(body) > 1:
+        if not _OCTAL.match(body):
+            return None
+        value = int(body, 8)
+    elif _DECIMAL.match(body):
+        value = int(body)
+    else:
+        return None
+    value *= sign
+    if value < _INT64_MIN or value > _UINT64_MAX or (sign < 0 and value < _INT64_MIN):
+        return None
+    return value
+
+
+def resolve_plain(text: str) -> Any:
+    """Return the value go-yaml v2 gives an unquoted, untagged scalar."""
+    if text in _SPECIAL:
+        return _SPECIAL[text]
+    first = text[0]
+    if first == ".":
+        if _GO_FLOAT.match(text):
+            return float(text)
+        return text
+    if first in "+-0123456789":
+        plain = text.replace("_", "")
+        value = _go_parse_int(plain) if plain else None
+        if value is not None:
+            return value
+        if _YAML_FLOAT.match(plain):
+            return float(plain)
+    return text
+
+
+def resolve_tagged(text: str, tag: str) -> Any:
+    """Return the value of a scalar with an explicit standard tag such as `!!int`."""
+    if tag.endswith(":str") or tag.endswith(":binary") or tag.endswith(":timestamp"):
+        return text
+    value = resolve_plain(text)
+    if tag.endswith(":int") and isinstance(value, bool):
+        return text
+    return value
+
+
+def go_key_string(value: Any) -> str | None:
+    """Return the JSON object key sigs.k8s.io/yaml makes from a decoded YAML key, or None."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        return format_go_float(value)
+    return None
+
+
+def format_go_float(value: float) -> str:
+    """Format a float as Go's strconv.FormatFloat(v, 'g', -1, 64) does, for messages and keys."""
+    text = repr(value)
+    if "e" in text:
+        mantissa, exp = text.split("e")
+        if mantissa.endswith(".0"):
+            mantissa = mantissa[:-2]
+        sign = "-" if exp.startswith("-") else "+"
+        digits = exp.lstrip("+-").rjust(2, "0")
+        return f"{mantissa}e{sign}{digits}"
+    if text.endswith(".0"):
+        return text[:-2]
+    return text

@@ -1,0 +1,34 @@
+"""The template contract: code that rule definitions instantiate with parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubelint.model import Resource, Violation
+
+Params = Mapping[str, Any]
+ResourceCheck = Callable[[Resource, Params], Iterable[Violation]]
+SetCheck = Callable[[Sequence[Resource], Params], Iterable[tuple[Resource, Violation]]]
+
+
+@dataclass(frozen=True)
+class Template:
+    """A named check: per resource (`check`) or over the whole resource set (`check_set`)."""
+
+    name: str
+    description: str
+    check: ResourceCheck | None = None
+    check_set: SetCheck | None = None
+    # JSON Schema (an object schema) for the parameters this template accepts.
+    parameters: Mapping[str, Any] = field(
+        default_factory=lambda: {"type": "object", "additionalProperties": False}
+    )
+    # Kinds a cross-resource template needs to see; the engine keeps only these for it.
+    set_kinds: frozenset[str] = frozenset()
+
+    @property
+    def is_set(self) -> bool:
+        """Return True for cross-resource templates."""
+        return self.check_set is not None

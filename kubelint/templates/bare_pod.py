@@ -1,0 +1,28 @@
+"""Pods should be managed by a controller."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kubelint.model import Resource, Violation
+from kubelint.podspec import as_dict, as_list
+from kubelint.template import Params, Template
+
+
+def check(resource: Resource, params: Params) -> Iterator[Violation]:
+    """Yield a violation for a Pod without a controlling owner reference."""
+    if resource.kind != "Pod":
+        return
+    owners = as_list(as_dict(resource.obj.get("metadata")).get("ownerReferences"))
+    if any(isinstance(o, dict) and o.get("controller") is True for o in owners):
+        return
+    yield Violation(
+        ("kind",),
+        f'Pod "{resource.name or "<unnamed>"}" is not managed by a controller: it is not '
+        "rescheduled when its node fails",
+    )
+
+
+TEMPLATES = [
+    Template(name="bare-pod", description="Pods must be managed by a controller.", check=check)
+]
