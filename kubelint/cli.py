@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from kubelint import __version__
@@ -95,7 +96,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     reporter = registry.reporters[args.format]()
     if args.output:
         try:
-            with open(args.output, "w", encoding="utf-8", newline="\n") as handle:
+            with Path(args.output).open("w", encoding="utf-8", newline="\n") as handle:
                 reporter.render(result, handle, ReportOptions(color=False))
         except OSError as exc:
             raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
@@ -128,7 +129,9 @@ def _explain(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
     """Run kubelint with `argv` and return the exit code."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr

@@ -59,19 +59,19 @@ class _Frame:
     """A collection being built: a mapping or a sequence."""
 
     __slots__ = (
+        "anchor",
         "children",
         "explicit",
         "is_map",
         "key",
         "key_span",
         "merges",
-        "pending_key",
-        "pending_span",
         "parent_key",
         "parent_key_span",
+        "pending_key",
+        "pending_span",
         "size",
         "start",
-        "anchor",
         "value",
     )
 
@@ -125,7 +125,7 @@ def _scalar_value(event: Any) -> Any:
 
 def _make_parser(text: str) -> Any:
     try:
-        from ruamel.yaml.cyaml import CParser
+        from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
 
         return CParser(text)
     except ImportError:  # pragma: no cover - platforms without the C extension
@@ -155,7 +155,8 @@ class _Composer:
         self.types = _event_types()
         self._duplicates: list[DuplicateKey] = []
 
-    def _document(self, index: int, start_line: int) -> Document:
+    # One flat loop on purpose: this runs once per YAML event and method calls cost real time.
+    def _document(self, index: int, start_line: int) -> Document:  # noqa: PLR0915
         get = self.parser.get_event
         types = self.types
         anchors: dict[str, _Anchor] = {}
@@ -186,18 +187,18 @@ class _Composer:
                 end = event.end_mark
                 span = (mark.line, mark.column, end.line, end.column)
                 value = _scalar_value(event)
-                entry: PosEntry = (None, span, None)
+                scalar_entry: PosEntry = (None, span, None)
                 if event.anchor:
-                    anchors[event.anchor] = _Anchor(value, entry, 1)
+                    anchors[event.anchor] = _Anchor(value, scalar_entry, 1)
                 if stack:
                     top = stack[-1]
                     if top.is_map and top.pending_key is _NO_KEY:
                         self._set_key(top, event, value, span)
                         continue
-                    self._add(top, value, entry, 1, mark)
+                    self._add(top, value, scalar_entry, 1, mark)
                     logical += 1
                 else:
-                    root, root_entry = value, entry
+                    root, root_entry = value, scalar_entry
                 continue
             if kind == "alias":
                 target = anchors.get(event.anchor)
@@ -298,7 +299,7 @@ class _Composer:
         for value, entry in frame.merges:
             sources: list[tuple[Any, PosEntry]]
             if isinstance(value, list) and isinstance(entry[2], list):
-                sources = list(zip(value, entry[2]))
+                sources = list(zip(value, entry[2], strict=False))
             else:
                 sources = [(value, entry)]
             for source, source_entry in sources:

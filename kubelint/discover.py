@@ -47,7 +47,7 @@ def _walk(root: Path, seen: set[tuple[int, int]]) -> Iterator[Target]:
             continue
         path = Path(entry.path)
         try:
-            mode = os.stat(entry.path).st_mode
+            mode = path.stat().st_mode
         except OSError:
             continue  # A dangling symlink.
         if stat.S_ISDIR(mode):

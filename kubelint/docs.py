@@ -52,7 +52,10 @@ def rule_markdown(rule: RuleDefinition, registry: Registry) -> str:
     if rule.template:
         lines.append(f"- Template: `{rule.template}`")
     if rule.params:
-        lines.append("- Parameters: " + ", ".join(f"`{k}`: `{json.dumps(v)}`" for k, v in rule.params.items()))
+        lines.append(
+            "- Parameters: "
+            + ", ".join(f"`{k}`: `{json.dumps(v)}`" for k, v in rule.params.items())
+        )
     lines += ["", "## What it does", "", rule.description, ""]
     if rule.rationale:
         lines += ["## Why", "", rule.rationale, ""]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+
 from kubelint.load import LoadProblem
 from kubelint.model import (
     Finding,
@@ -51,7 +52,9 @@ def select_rules(
     for name in (*select, *ignore):
         if name not in registry.rules and name.upper() != "ALL":
             raise SelectionError(f"unknown rule {name!r} (see `kubelint rules`)")
-    chosen = set(registry.rules) if not select or "ALL" in {s.upper() for s in select} else set(select)
+    chosen = (
+        set(registry.rules) if not select or "ALL" in {s.upper() for s in select} else set(select)
+    )
     chosen -= set(ignore)
     active = []
     for rule_id in sorted(chosen):
@@ -61,7 +64,11 @@ def select_rules(
             template = registry.templates[rule.template]
             active.append(
                 ActiveRule(
-                    rule, severity, rule.params, template.check, template.check_set,
+                    rule,
+                    severity,
+                    rule.params,
+                    template.check,
+                    template.check_set,
                     template.set_kinds,
                 )
             )
@@ -166,14 +173,25 @@ class Engine:
         message = f"rule {rule_id} failed on {where}: {type(exc).__name__}: {exc}"
         if resource is None:
             return Finding(
-                INTERNAL_ERROR, Severity.ERROR, message, "<run>", Span(1, 1, 1, 1),
+                INTERNAL_ERROR,
+                Severity.ERROR,
+                message,
+                "<run>",
+                Span(1, 1, 1, 1),
                 fingerprint=fingerprint(INTERNAL_ERROR, "<run>", None, (), rule_id),
             )
         violation = Violation(("kind",), message, sub_id=rule_id)
         finding = self.finding(INTERNAL_ERROR, resource, violation)
         return Finding(
-            finding.rule, Severity.ERROR, finding.message, finding.file, finding.span,
-            finding.resource, finding.path, finding.document, finding.fingerprint,
+            finding.rule,
+            Severity.ERROR,
+            finding.message,
+            finding.file,
+            finding.span,
+            finding.resource,
+            finding.path,
+            finding.document,
+            finding.fingerprint,
         )
 
     def problem_finding(self, file: str, problem: LoadProblem) -> Finding:
@@ -190,6 +208,8 @@ class Engine:
         )
 
 
-def problems_to_findings(engine: Engine, file: str, problems: Iterable[LoadProblem]) -> list[Finding]:
+def problems_to_findings(
+    engine: Engine, file: str, problems: Iterable[LoadProblem]
+) -> list[Finding]:
     """Convert the load problems of active rules into findings."""
     return [engine.problem_finding(file, p) for p in problems if engine.is_active(p.rule)]

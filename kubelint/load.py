@@ -50,20 +50,26 @@ def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, LoadProblem(
-            "parse-error", "file is UTF-16 encoded; Kubernetes manifests must be UTF-8", _point(0, 0)
+            "parse-error",
+            "file is UTF-16 encoded; Kubernetes manifests must be UTF-8",
+            _point(0, 0),
         )
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul)
         column = nul - (data.rfind(b"\n", 0, nul) + 1)
         return None, LoadProblem(
-            "parse-error", "file contains a NUL byte: it looks binary, not YAML", _point(line, column)
+            "parse-error",
+            "file contains a NUL byte: it looks binary, not YAML",
+            _point(line, column),
         )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start)
-        column = len(data[data.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace"))
+        column = len(
+            data[data.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")
+        )
         return None, LoadProblem(
             "parse-error",
             f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
@@ -153,7 +159,9 @@ def _is_object(data: Any) -> bool:
     )
 
 
-def _make(name: str, document: int, data: dict[str, Any], index: PositionIndex, prefix: tuple[Any, ...]) -> Resource:
+def _make(
+    name: str, document: int, data: dict[str, Any], index: PositionIndex, prefix: tuple[Any, ...]
+) -> Resource:
     metadata = data.get("metadata")
     meta = metadata if isinstance(metadata, dict) else {}
     return Resource(
@@ -193,8 +201,8 @@ def load_bytes(name: str, data: bytes, order_start: int = 0) -> LoadedFile:
             _point(0, 0),
         )
         return LoadedFile(name, "", 0, (), (problem,))
-    text, problem = decode(data)
+    text, bad = decode(data)
     if text is None:
-        assert problem is not None
-        return LoadedFile(name, "", 0, (), (problem,))
+        assert bad is not None
+        return LoadedFile(name, "", 0, (), (bad,))
     return load_text(name, text, order_start)

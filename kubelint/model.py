@@ -5,9 +5,9 @@ from __future__ import annotations
 import enum
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
-PathKey = Union[str, int]
+PathKey = str | int
 JsonPath = tuple[PathKey, ...]
 
 
@@ -29,7 +29,9 @@ class Severity(enum.IntEnum):
         try:
             return cls[text.upper()]
         except KeyError:
-            raise ValueError(f"unknown severity {text!r}: expected error, warning or info") from None
+            raise ValueError(
+                f"unknown severity {text!r}: expected error, warning or info"
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -104,12 +106,11 @@ def format_path(path: JsonPath) -> str:
     return "".join(parts)
 
 
-def fingerprint(rule: str, file: str, ref: ResourceRef | None, path: JsonPath, sub_id: str | None) -> str:
+def fingerprint(
+    rule: str, file: str, ref: ResourceRef | None, path: JsonPath, sub_id: str | None
+) -> str:
     """Return a stable fingerprint: independent of line numbers, dependent on object and field."""
-    if ref is None:
-        anchor = f"file:{file}"
-    else:
-        anchor = f"{ref.kind}/{ref.namespace or ''}/{ref.name or ''}"
+    anchor = f"file:{file}" if ref is None else f"{ref.kind}/{ref.namespace or ''}/{ref.name or ''}"
     text = "\x1f".join((rule, anchor, format_path(path), sub_id or ""))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
@@ -156,7 +157,7 @@ JsonValue = Any
 RawSpan = tuple[int, int, int, int]
 # One node of the position tree: the span of its key (None for list items and the root),
 # the span of its value, and its children by key or index (None for scalars).
-PosEntry = tuple[Union[RawSpan, None], RawSpan, Union[dict[str, Any], list[Any], None]]
+PosEntry = tuple[RawSpan | None, RawSpan, dict[str, Any] | list[Any] | None]
 
 
 def _to_span(raw: RawSpan) -> Span:

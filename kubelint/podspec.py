@@ -1,4 +1,4 @@
-"""Find pod specs in any workload kind and walk their containers with effective security settings."""
+"""Find pod specs in any workload kind; walk their containers with effective security settings."""
 
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ class Container:
         name = self.data.get("name")
         if isinstance(name, str) and name:
             return name
-        field = dict((k, f) for f, k in CONTAINER_FIELDS).get(self.kind, "containers")
+        field = {k: f for f, k in CONTAINER_FIELDS}.get(self.kind, "containers")
         return f"{field}[{self.index}]"
 
     @property

@@ -43,9 +43,9 @@ class Registry:
         return self.rules.get(rule_id)
 
 
-def plugin_manager(extra: Iterable[object] = (), entry_points: bool = True) -> tuple[
-    pluggy.PluginManager, list[PluginError]
-]:
+def plugin_manager(
+    extra: Iterable[object] = (), entry_points: bool = True
+) -> tuple[pluggy.PluginManager, list[PluginError]]:
     """Create a plugin manager with the built-ins, installed entry points and `extra` plugins."""
     pm = pluggy.PluginManager(PROJECT)
     pm.add_hookspecs(KubelintSpec)
@@ -74,7 +74,9 @@ def plugin_manager(extra: Iterable[object] = (), entry_points: bool = True) -> t
     return pm, errors
 
 
-def _call(pm: pluggy.PluginManager, hook: str, errors: list[PluginError]) -> list[tuple[str, object]]:
+def _call(
+    pm: pluggy.PluginManager, hook: str, errors: list[PluginError]
+) -> list[tuple[str, object]]:
     """Call a hook on each plugin separately, so one failing plugin only loses its own part."""
     out: list[tuple[str, object]] = []
     for impl in getattr(pm.hook, hook).get_hookimpls():
@@ -108,7 +110,8 @@ def build_registry(
                 templates[template.name] = template
     rules: dict[str, RuleDefinition] = {}
     dirs: list[tuple[str, Path]] = [
-        (plugin, Path(d)) for plugin, result in _call(pm, "kubelint_rule_dirs", problems)
+        (plugin, Path(d))
+        for plugin, result in _call(pm, "kubelint_rule_dirs", problems)
         for d in result  # type: ignore[attr-defined]
     ]
     dirs.extend(("rule-dirs", Path(d)) for d in rule_dirs)
@@ -126,7 +129,9 @@ def build_registry(
     for rule in list(rules.values()):
         if rule.template is not None and rule.template not in templates:
             problems.append(
-                PluginError(rule.source, f"rule {rule.id!r} uses unknown template {rule.template!r}")
+                PluginError(
+                    rule.source, f"rule {rule.id!r} uses unknown template {rule.template!r}"
+                )
             )
             del rules[rule.id]
     reporters: dict[str, ReporterFactory] = {}
@@ -142,8 +147,10 @@ def _add_rule(
         problems.append(PluginError(plugin, f"not a RuleDefinition: {rule!r}"))
     elif rule.id in rules:
         problems.append(
-            PluginError(plugin, f"rule {rule.id!r} in {rule.source} is already defined in "
-                        f"{rules[rule.id].source}")
+            PluginError(
+                plugin,
+                f"rule {rule.id!r} in {rule.source} is already defined in {rules[rule.id].source}",
+            )
         )
     else:
         rules[rule.id] = rule

@@ -101,7 +101,9 @@ def parse_rule(data: Any, source: str, positions: PositionIndex | None = None) -
     except ValueError as exc:
         raise RuleFileError(f"{where('severity')}: {exc}") from None
     kinds = data.get("kinds")
-    if kinds is not None and not (isinstance(kinds, list) and all(isinstance(k, str) for k in kinds)):
+    if kinds is not None and not (
+        isinstance(kinds, list) and all(isinstance(k, str) for k in kinds)
+    ):
         raise RuleFileError(f"{where('kinds')}: `kinds` must be a list of kind names")
     check = data.get("check")
     template = None
@@ -128,7 +130,9 @@ def parse_rule(data: Any, source: str, positions: PositionIndex | None = None) -
             )
         assertion = spec.get("assert")
         if not isinstance(assertion, dict):
-            raise RuleFileError(f"{where('check', 'schema')}: `assert` must be a JSON Schema mapping")
+            raise RuleFileError(
+                f"{where('check', 'schema')}: `assert` must be a JSON Schema mapping"
+            )
         message = _need(spec, "message", str, where("check", "schema"))
         schema_check = SchemaCheck(target, assertion, message)
     elif "builtin" in check:

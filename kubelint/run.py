@@ -30,7 +30,9 @@ def _read(target: Target, stdin: BinaryIO | None) -> bytes | LoadProblem:
         with target.path.open("rb") as handle:
             return handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        return LoadProblem("parse-error", f"cannot read file: {exc.strerror or exc}", Span(1, 1, 1, 2))
+        return LoadProblem(
+            "parse-error", f"cannot read file: {exc.strerror or exc}", Span(1, 1, 1, 2)
+        )
 
 
 def run(

@@ -83,7 +83,7 @@ def resolve_plain(text: str) -> Any:
 
 def resolve_tagged(text: str, tag: str) -> Any:
     """Return the value of a scalar with an explicit standard tag such as `!!int`."""
-    if tag.endswith(":str") or tag.endswith(":binary") or tag.endswith(":timestamp"):
+    if tag.endswith((":str", ":binary", ":timestamp")):
         return text
     value = resolve_plain(text)
     if tag.endswith(":int") and isinstance(value, bool):

@@ -30,7 +30,9 @@ def schema_checker(check: SchemaCheck) -> ResourceCheck:
 
     def run(resource: Resource, params: Params) -> Iterator[Violation]:
         for base, instance, label in _targets(resource, check.target):
-            errors = sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
+            errors = sorted(
+                validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))
+            )
             for error in errors:
                 path = (*base, *error.absolute_path)
                 detail = error.message

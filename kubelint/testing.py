@@ -62,7 +62,9 @@ def lint_text(
     """Lint one manifest given as text and return all findings, sorted."""
     reg = registry or default_registry()
     active = select_rules(reg, list(rules))
-    result = run(RunOptions([Target(filename, None)], active), stdin=io.BytesIO(text.encode("utf-8")))
+    result = run(
+        RunOptions([Target(filename, None)], active), stdin=io.BytesIO(text.encode("utf-8"))
+    )
     return list(result.findings)
 
 
@@ -87,7 +89,7 @@ def mismatch(case: Case, findings: Iterable[Finding]) -> str | None:
     lines = []
     if len(got) != len(case.findings):
         lines.append(f"expected {len(case.findings)} finding(s), got {len(got)}")
-    for want, have in zip(case.findings, got):
+    for want, have in zip(case.findings, got, strict=False):
         where = (have.span.line, have.span.column)
         if where != (want.line, want.column):
             lines.append(f"expected {want.line}:{want.column}, got {where[0]}:{where[1]}")
@@ -110,4 +112,6 @@ def check_case(case: Case, registry: Registry | None = None) -> None:
 
 def expected_from(data: Mapping[str, Any]) -> Expected:
     """Build an Expected from a mapping with line, column and optional message."""
-    return Expected(int(data["line"]), int(data["column"]), data.get("message"), data.get("severity"))
+    return Expected(
+        int(data["line"]), int(data["column"]), data.get("message"), data.get("severity")
+    )

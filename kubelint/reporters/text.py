@@ -40,7 +40,9 @@ def summary_line(result: RunResult) -> str:
     )
     if not total:
         return f"No problems found ({checked} checked)."
-    parts = ", ".join(f"{n} {label}{'s' if n != 1 and label != 'info' else ''}" for label, n in counts.items())
+    parts = ", ".join(
+        f"{n} {label}{'s' if n != 1 and label != 'info' else ''}" for label, n in counts.items()
+    )
     return f"Found {total} problem{'s' if total != 1 else ''} ({parts}) in {checked}."
 
 

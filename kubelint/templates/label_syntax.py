@@ -92,7 +92,9 @@ def _expressions(items: Any, path: JsonPath) -> Iterator[Violation]:
             for j, value in enumerate(values):
                 problem = value_problem(value)
                 if problem:
-                    yield Violation((*path, i, "values", j), f"selector value is invalid: {problem}")
+                    yield Violation(
+                        (*path, i, "values", j), f"selector value is invalid: {problem}"
+                    )
 
 
 def check(resource: Resource, params: Params) -> Iterator[Violation]:

@@ -15,8 +15,10 @@ def check(resource: Resource, params: Params) -> Iterator[Violation]:
         value = container.security_context.get("readOnlyRootFilesystem")
         if value is True:
             continue
-        state = "sets readOnlyRootFilesystem to false" if value is False else (
-            "does not set readOnlyRootFilesystem to true"
+        state = (
+            "sets readOnlyRootFilesystem to false"
+            if value is False
+            else ("does not set readOnlyRootFilesystem to true")
         )
         yield Violation(
             container.field_path("securityContext", "readOnlyRootFilesystem"),

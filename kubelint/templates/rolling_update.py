@@ -20,7 +20,7 @@ _DEPLOYMENT_LEGACY_DEFAULTS = {"extensions/v1beta1": (1, 1)}
 @dataclass(frozen=True)
 class _Setting:
     name: str
-    value: int | str
+    value: Any  # validated by _invalid() before it is resolved
     explicit: bool
     path: JsonPath
 
@@ -46,7 +46,7 @@ class _Setting:
 
 def _invalid(setting_value: Any) -> str | None:
     if isinstance(setting_value, bool) or not isinstance(setting_value, (int, str)):
-        return f"is {describe(setting_value)}; it must be an integer or a percentage such as \"25%\""
+        return f'is {describe(setting_value)}; it must be an integer or a percentage such as "25%"'
     if isinstance(setting_value, int):
         return "must not be negative" if setting_value < 0 else None
     if _PERCENT.match(setting_value):
@@ -59,7 +59,9 @@ def _invalid(setting_value: Any) -> str | None:
     return f'is "{setting_value}"; it must be an integer or a percentage such as "25%"'
 
 
-def _settings(resource: Resource, base: JsonPath, block: dict[str, Any]) -> tuple[_Setting, _Setting]:
+def _settings(
+    resource: Resource, base: JsonPath, block: dict[str, Any]
+) -> tuple[_Setting, _Setting]:
     if resource.kind == "DaemonSet":
         surge_default: int | str = 0
         unavailable_default: int | str = 1
@@ -87,7 +89,11 @@ def check(resource: Resource, params: Params) -> Iterator[Violation]:
     strategy = strategy or {}
     kind = strategy.get("type", "RollingUpdate")
     block_path: JsonPath = ("spec", field, "rollingUpdate")
-    if resource.kind == "Deployment" and kind == "Recreate" and strategy.get("rollingUpdate") is not None:
+    if (
+        resource.kind == "Deployment"
+        and kind == "Recreate"
+        and strategy.get("rollingUpdate") is not None
+    ):
         yield Violation(
             block_path,
             "rollingUpdate is not allowed when the strategy type is Recreate; the API server "
@@ -156,15 +162,16 @@ def _availability(
         yield Violation(
             where.path,
             f"with {replicas} replica(s), maxSurge {surge.value} and maxUnavailable "
-            f"{unavailable.value} both resolve to 0; Kubernetes then uses maxUnavailable 1, {effect}",
+            f"{unavailable.value} both resolve to 0; Kubernetes then uses maxUnavailable 1, "
+            f"{effect}",
             sub_id="resolved-zero",
             severity=Severity.WARNING,
         )
     elif resolved_unavailable >= replicas:
         yield Violation(
             unavailable.path,
-            f"maxUnavailable {unavailable.value} resolves to {resolved_unavailable} with {replicas} "
-            "replica(s): a rollout takes every pod down",
+            f"maxUnavailable {unavailable.value} resolves to {resolved_unavailable} with "
+            f"{replicas} replica(s): a rollout takes every pod down",
             sub_id="all-down",
             severity=Severity.WARNING,
         )

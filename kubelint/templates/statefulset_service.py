@@ -13,7 +13,9 @@ def _where(resource: Resource) -> str:
     return f"{resource.file}:{resource.positions.lookup(('kind',)).line}"
 
 
-def check_set(resources: Sequence[Resource], params: Params) -> Iterator[tuple[Resource, Violation]]:
+def check_set(
+    resources: Sequence[Resource], params: Params
+) -> Iterator[tuple[Resource, Violation]]:
     """Yield StatefulSets whose serviceName names no headless Service applied before them."""
     services: dict[tuple[str | None, str], list[Resource]] = {}
     for resource in resources:
@@ -29,27 +31,37 @@ def check_set(resources: Sequence[Resource], params: Params) -> Iterator[tuple[R
         candidates = services.get((resource.namespace, name), [])
         scope = f'namespace "{resource.namespace}"' if resource.namespace else "the same namespace"
         if not candidates:
-            yield resource, Violation(
-                path,
-                f'serviceName "{name}" names no Service in {scope} among the linted files; '
-                "the StatefulSet's pods get no stable DNS names",
-                sub_id="missing",
+            yield (
+                resource,
+                Violation(
+                    path,
+                    f'serviceName "{name}" names no Service in {scope} among the linted files; '
+                    "the StatefulSet's pods get no stable DNS names",
+                    sub_id="missing",
+                ),
             )
             continue
         service = candidates[0]
         cluster_ip = as_dict(service.obj.get("spec")).get("clusterIP")
         if cluster_ip != "None":
-            yield resource, Violation(
-                path,
-                f'Service "{name}" ({_where(service)}) is not headless: set its clusterIP to None',
-                sub_id="not-headless",
+            yield (
+                resource,
+                Violation(
+                    path,
+                    f'Service "{name}" ({_where(service)}) is not headless: '
+                    "set its clusterIP to None",
+                    sub_id="not-headless",
+                ),
             )
         if service.order > resource.order:
-            yield resource, Violation(
-                path,
-                f'Service "{name}" ({_where(service)}) is applied after this StatefulSet; '
-                "put the Service first",
-                sub_id="order",
+            yield (
+                resource,
+                Violation(
+                    path,
+                    f'Service "{name}" ({_where(service)}) is applied after this StatefulSet; '
+                    "put the Service first",
+                    sub_id="order",
+                ),
             )
 
 
