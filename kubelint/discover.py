@@ -78,7 +78,7 @@ def discover(paths: Sequence[str], stdin_name: str = "<stdin>") -> list[Target]:
             # A file named explicitly is linted whatever its extension.
             found = iter([Target(_display(path), path)])
         else:
-            raise DiscoveryError(f"{raw}: not a regular file or directory")
+            raise DiscoveryError(f"{raw}: not a regular file or directory (use - to read stdin)")
         for target in found:
             if target.name not in seen_files:
                 seen_files.add(target.name)

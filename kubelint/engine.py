@@ -135,6 +135,10 @@ class Engine:
             self._kept.append(resource)
         return findings
 
+    def holds(self, file: str) -> bool:
+        """Return True when a kept resource (for cross-resource rules) comes from `file`."""
+        return bool(self._kept) and self._kept[-1].file == file
+
     def check_set(self) -> list[Finding]:
         """Run cross-resource rules over every kept resource, in read order."""
         findings: list[Finding] = []

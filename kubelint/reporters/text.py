@@ -83,6 +83,8 @@ class TextReporter:
             line.append(f"[{finding.rule}]", style="cyan")
             line.append(" " + finding.message)
             console.print(line)
-            for snippet in _snippet(result.sources.get(finding.file), finding):
-                console.print(Text(snippet, style="dim" if "^" not in snippet else "red"))
+            for snippet, style in zip(
+                _snippet(result.sources.get(finding.file), finding), ("dim", "red"), strict=False
+            ):
+                console.print(Text(snippet, style=style))
         console.print(Text(summary_line(result), style="bold"))
