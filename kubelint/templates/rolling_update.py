@@ -87,7 +87,8 @@ def check(resource: Resource, params: Params) -> Iterator[Violation]:
     if strategy is not None and not isinstance(strategy, dict):
         return
     strategy = strategy or {}
-    kind = strategy.get("type", "RollingUpdate")
+    # An absent, null or empty type is defaulted to RollingUpdate by the API server.
+    kind = strategy.get("type") or "RollingUpdate"
     block_path: JsonPath = ("spec", field, "rollingUpdate")
     if (
         resource.kind == "Deployment"
@@ -106,19 +107,12 @@ def check(resource: Resource, params: Params) -> Iterator[Violation]:
     if block is not None and not isinstance(block, dict):
         return
     surge, unavailable = _settings(resource, block_path, block or {})
-    bad = False
-    for setting in (surge, unavailable):
-        problem = _invalid(setting.value) if setting.explicit else None
-        if problem:
-            bad = True
-            yield Violation(setting.path, f"{setting.name} {problem}", sub_id=setting.name)
-    if bad:
+    yield from _rejected(resource, surge, unavailable)
+    if any(_invalid(s.value) for s in (surge, unavailable) if s.explicit):
         return
-    percent = unavailable.percent
-    if percent is not None and percent > 100:
-        yield Violation(
-            unavailable.path, f"maxUnavailable is {unavailable.value}; it must not exceed 100%"
-        )
+    if any(
+        s.percent is not None and s.percent > 100 for s in _limited(resource, surge, unavailable)
+    ):
         return
     if surge.literal_zero() and unavailable.literal_zero():
         where = unavailable if unavailable.explicit else surge
@@ -129,7 +123,37 @@ def check(resource: Resource, params: Params) -> Iterator[Violation]:
             sub_id="both-zero",
         )
         return
+    if resource.kind == "DaemonSet" and not surge.literal_zero():
+        if not unavailable.literal_zero():
+            default = "" if unavailable.explicit else " (it defaults to 1)"
+            yield Violation(
+                surge.path,
+                f"maxSurge {surge.value} may not be set while maxUnavailable is "
+                f"{unavailable.value}{default}; the API server rejects a DaemonSet unless exactly "
+                "one of them is non-zero: set maxUnavailable to 0",
+                sub_id="surge-and-unavailable",
+            )
+        return
     yield from _availability(resource, spec, surge, unavailable)
+
+
+def _limited(resource: Resource, surge: _Setting, unavailable: _Setting) -> tuple[_Setting, ...]:
+    """Return the settings the API server caps at 100% (a Deployment's maxSurge is not)."""
+    return (surge, unavailable) if resource.kind == "DaemonSet" else (unavailable,)
+
+
+def _rejected(resource: Resource, surge: _Setting, unavailable: _Setting) -> Iterator[Violation]:
+    """Yield every per-value validation error, as the API server reports them all at once."""
+    for setting in (surge, unavailable):
+        problem = _invalid(setting.value) if setting.explicit else None
+        if problem:
+            yield Violation(setting.path, f"{setting.name} {problem}", sub_id=setting.name)
+        elif setting in _limited(resource, surge, unavailable) and (setting.percent or 0) > 100:
+            yield Violation(
+                setting.path,
+                f"{setting.name} is {setting.value}; it must not exceed 100%",
+                sub_id=f"{setting.name}-over-100",
+            )
 
 
 def _availability(
