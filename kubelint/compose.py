@@ -114,12 +114,10 @@ def _event_types() -> dict[type, str]:
 
 
 def _scalar_value(event: Any) -> Any:
-    style = event.style
-    if style:
-        return event.value
     tag = event.tag
-    if tag is None or tag == "!" or event.implicit[0]:
-        return resolve_plain(event.value)
+    if tag is None:
+        # Untagged: plain scalars are resolved, quoted and block scalars are strings.
+        return event.value if event.style else resolve_plain(event.value)
     return resolve_tagged(event.value, tag)
 
 
@@ -324,7 +322,7 @@ def compose(text: str) -> Iterator[Document]:
         try:
             event = get()
         except Exception as exc:
-            raise _parser_error(exc) from None
+            raise _parser_error(exc, text) from None
         kind = types.get(type(event))
         if kind == "streamend" or event is None:
             return
@@ -338,13 +336,28 @@ def compose(text: str) -> Iterator[Document]:
         except RecursionError:
             raise ComposeError("nesting too deep", event.start_mark.line, 0) from None
         except Exception as exc:
-            raise _parser_error(exc) from None
+            raise _parser_error(exc, text) from None
         yield document
         index += 1
 
 
-def _parser_error(exc: Exception) -> ComposeError:
+def _reader_error(exc: Exception, text: str) -> ComposeError:
+    """Locate a reader error (a forbidden character), which libyaml gives as a byte offset."""
+    data = text.encode("utf-8", "surrogatepass")
+    offset = min(int(getattr(exc, "position", 0)), len(data))
+    line = data.count(b"\n", 0, offset)
+    start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[start:offset].decode("utf-8", "replace"))
+    character = getattr(exc, "character", None)
+    code = f" (U+{character:04X})" if isinstance(character, int) else ""
+    reason = getattr(exc, "reason", "unreadable character")
+    return ComposeError(f"invalid YAML: {reason}{code}", line, column)
+
+
+def _parser_error(exc: Exception, text: str) -> ComposeError:
     """Convert a ruamel/libyaml error into a ComposeError with the problem position."""
+    if hasattr(exc, "position") and hasattr(exc, "reason"):
+        return _reader_error(exc, text)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None)
     context = getattr(exc, "context", None)

@@ -94,6 +94,18 @@ def _helm_problem(line: int) -> LoadProblem:
     )
 
 
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\'')
+
+
+def _template_near(text: str, line: int) -> int | None:
+    """Return the line (0-based) of an unquoted `{{` at or just before an error line, if any."""
+    lines = text.splitlines()
+    for number in range(min(line, len(lines) - 1), max(line - 3, -1), -1):
+        if "{{" in _QUOTED.sub("", lines[number]):
+            return number
+    return None
+
+
 def _looks_like_json(text: str) -> bool:
     return text.lstrip()[:1] in ("{", "[")
 
@@ -123,9 +135,10 @@ def load_text(name: str, text: str, order_start: int = 0) -> LoadedFile:
             for res in _resources(name, doc.index, doc.data, index):
                 resources.append(_with_order(res, order_start + len(resources)))
     except ComposeError as exc:
-        if "{{" in text:
+        template_line = _template_near(text, exc.line)
+        if template_line is not None:
             # Unquoted template actions break YAML; say what the file is rather than how it broke.
-            problems.append(_helm_problem(text.count("\n", 0, text.index("{{"))))
+            problems.append(_helm_problem(template_line))
         else:
             problems.append(LoadProblem("parse-error", exc.message, _point(exc.line, exc.column)))
     return LoadedFile(name, text, documents, tuple(resources), tuple(problems))

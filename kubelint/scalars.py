@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import re
+import struct
 from typing import Any
 
 # go-yaml v2's resolve table: these exact spellings are booleans, nulls and special floats.
@@ -81,14 +84,27 @@ def resolve_plain(text: str) -> Any:
     return text
 
 
+_STANDARD = "tag:yaml.org,2002:"
+
+
 def resolve_tagged(text: str, tag: str) -> Any:
-    """Return the value of a scalar with an explicit standard tag such as `!!int`."""
-    if tag.endswith((":str", ":binary", ":timestamp")):
-        return text
-    value = resolve_plain(text)
-    if tag.endswith(":int") and isinstance(value, bool):
-        return text
-    return value
+    """Return the value of a scalar with an explicit tag, as go-yaml v2 decodes it."""
+    if not tag.startswith(_STANDARD):
+        return text  # Custom and non-specific (`!`) tags leave the text a string.
+    name = tag[len(_STANDARD) :]
+    if name == "binary":
+        try:
+            return base64.b64decode(text, validate=False).decode("utf-8", "replace")
+        except (ValueError, binascii.Error):
+            return text
+    if name in ("int", "float", "bool", "null"):
+        value = resolve_plain(text) if text else None
+        if name == "bool" and not isinstance(value, bool):
+            return text
+        if name == "float" and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        return value
+    return text
 
 
 def go_key_string(value: Any) -> str | None:
@@ -104,20 +120,46 @@ def go_key_string(value: Any) -> str | None:
             return ".nan"
         if math.isinf(value):
             return ".inf" if value > 0 else "-.inf"
-        return format_go_float(value)
+        return format_go_float(value, bits=32)
     return None
 
 
-def format_go_float(value: float) -> str:
-    """Format a float as Go's strconv.FormatFloat(v, 'g', -1, 64) does, for messages and keys."""
-    text = repr(value)
-    if "e" in text:
-        mantissa, exp = text.split("e")
-        if mantissa.endswith(".0"):
-            mantissa = mantissa[:-2]
-        sign = "-" if exp.startswith("-") else "+"
-        digits = exp.lstrip("+-").rjust(2, "0")
-        return f"{mantissa}e{sign}{digits}"
-    if text.endswith(".0"):
-        return text[:-2]
-    return text
+def _shortest_digits(value: float, bits: int) -> tuple[str, int]:
+    """Return the shortest round-tripping decimal digits of `value` and its decimal exponent."""
+    if bits == 64:
+        text = f"{value:.17e}"
+        for precision in range(17):
+            candidate = f"{value:.{precision}e}"
+            if float(candidate) == value:
+                text = candidate
+                break
+    else:
+        single = struct.unpack("f", struct.pack("f", value))[0]
+        text = f"{single:.8e}"
+        for precision in range(9):
+            candidate = f"{single:.{precision}e}"
+            if struct.unpack("f", struct.pack("f", float(candidate)))[0] == single:
+                text = candidate
+                break
+    mantissa, exponent = text.split("e")
+    digits = mantissa.replace(".", "").rstrip("0") or "0"
+    return digits, int(exponent)
+
+
+def format_go_float(value: float, bits: int = 64) -> str:
+    """Format a float as Go's strconv.FormatFloat(value, 'g', -1, bits) does."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "+Inf" if value > 0 else "-Inf"
+    sign = "-" if math.copysign(1.0, value) < 0 else ""
+    digits, exponent = _shortest_digits(abs(value), bits)
+    if exponent < -4 or exponent >= 6:
+        # Go's shortest %g uses exponent form from 1e+06 on (its eprec is 6 when shortest).
+        mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        return f"{sign}{mantissa}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
+    if exponent < 0:
+        return f"{sign}0.{'0' * (-exponent - 1)}{digits}"
+    whole = digits[: exponent + 1].ljust(exponent + 1, "0")
+    fraction = digits[exponent + 1 :]
+    return f"{sign}{whole}{'.' + fraction if fraction else ''}"

@@ -51,8 +51,17 @@ def test_json_report_contract() -> None:
     assert report["version"] == __version__
     first = report["findings"][0]
     assert list(first) == [
-        "rule", "severity", "message", "file", "line", "column", "end_line", "end_column",
-        "resource", "path", "fingerprint",
+        "rule",
+        "severity",
+        "message",
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "resource",
+        "path",
+        "fingerprint",
     ]
     privileged = [f for f in report["findings"] if f["rule"] == "privileged-container"]
     assert privileged == [
@@ -66,8 +75,12 @@ def test_json_report_contract() -> None:
             "column": 13,
             "end_line": 22,
             "end_column": 23,
-            "resource": {"apiVersion": "apps/v1", "kind": "StatefulSet", "namespace": None,
-                         "name": "web"},
+            "resource": {
+                "apiVersion": "apps/v1",
+                "kind": "StatefulSet",
+                "namespace": None,
+                "name": "web",
+            },
             "path": "spec.template.spec.containers[0].securityContext.privileged",
             "fingerprint": privileged[0]["fingerprint"],
         }
@@ -115,7 +128,9 @@ def test_text_report_has_location_snippet_and_caret() -> None:
 
 def test_fail_level_decides_exit_code() -> None:
     pod = rel(PROJECT / "pod.yaml")
-    assert run_cli("check", pod, "--select", "bare-pod")[0] == 0  # a warning, default fail level error
+    assert (
+        run_cli("check", pod, "--select", "bare-pod")[0] == 0
+    )  # a warning, default fail level error
     assert run_cli("check", pod, "--select", "bare-pod", "--fail-level", "warning")[0] == 1
     assert run_cli("check", pod, "--select", "host-namespaces")[0] == 1
     assert run_cli("check", pod, "--ignore", "host-namespaces,label-syntax")[0] == 0
@@ -123,6 +138,7 @@ def test_fail_level_decides_exit_code() -> None:
 
 def test_select_limits_rules() -> None:
     code, out, _ = run_cli("check", rel(PROJECT), "-f", "json", "--select", "bare-pod,label-syntax")
+    assert code == 1
     rules = {f["rule"] for f in json.loads(out)["findings"]}
     assert rules == {"bare-pod", "label-syntax"}
 
@@ -207,6 +223,8 @@ def test_console_script_end_to_end() -> None:
     assert json.loads(proc.stdout)["summary"]["findings"] == 22
     version = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60)
     assert version.stdout.strip() == f"kubelint {__version__}"
-    missing = subprocess.run([exe, "check", "nope.yaml"], capture_output=True, text=True, timeout=60)
+    missing = subprocess.run(
+        [exe, "check", "nope.yaml"], capture_output=True, text=True, timeout=60
+    )
     assert missing.returncode == 2
     assert "nope.yaml: no such file or directory" in missing.stderr

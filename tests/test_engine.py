@@ -37,7 +37,9 @@ def _explode(resource: Resource, params: Params) -> Iterator[Violation]:
     yield  # pragma: no cover
 
 
-def _broken_set(resources: Sequence[Resource], params: Params) -> Iterator[tuple[Resource, Violation]]:
+def _broken_set(
+    resources: Sequence[Resource], params: Params
+) -> Iterator[tuple[Resource, Violation]]:
     raise KeyError("set")
     yield  # pragma: no cover
 
@@ -152,7 +154,9 @@ def test_select_and_ignore() -> None:
 
 
 def test_cross_resource_rule_that_raises_is_reported(tmp_path: Path) -> None:
-    text = EXPLODE_RULE.replace("always-explodes", "set-explodes").replace("explode\n", "explode-set\n")
+    text = EXPLODE_RULE.replace("always-explodes", "set-explodes").replace(
+        "explode\n", "explode-set\n"
+    )
     reg = default_registry([_rule_dir(tmp_path, {"s.yaml": text})], [BrokenPlugin()])
     findings = lint_text(DEPLOYMENT, ["set-explodes"], registry=reg)
     assert [f.rule for f in findings] == ["internal-error"]
@@ -177,4 +181,3 @@ def test_finding_fingerprint_survives_line_shifts() -> None:
     assert [f.fingerprint for f in a] == [f.fingerprint for f in b]
     assert [f.span.line + 2 for f in a] == [f.span.line for f in b]
     assert a[0].fingerprint != a[1].fingerprint  # different containers
-
