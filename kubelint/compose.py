@@ -61,7 +61,7 @@ class _Frame:
     __slots__ = (
         "anchor",
         "children",
-        "explicit",
+        "first_lines",
         "is_map",
         "key",
         "key_span",
@@ -83,8 +83,8 @@ class _Frame:
         self.anchor = anchor
         self.pending_key: Any = _NO_KEY
         self.pending_span: RawSpan | None = None
-        self.explicit: dict[str, int] = {}
         self.merges: list[tuple[Any, PosEntry]] = []
+        self.first_lines: dict[str, int] | None = None
         self.size = 1
         self.key: Any = None
         self.key_span: RawSpan | None = None
@@ -111,14 +111,6 @@ def _event_types() -> dict[type, str]:
         ev.StreamStartEvent: "stream",
         ev.StreamEndEvent: "streamend",
     }
-
-
-def _scalar_value(event: Any) -> Any:
-    tag = event.tag
-    if tag is None:
-        # Untagged: plain scalars are resolved, quoted and block scalars are strings.
-        return event.value if event.style else resolve_plain(event.value)
-    return resolve_tagged(event.value, tag)
 
 
 def _make_parser(text: str) -> Any:
@@ -176,7 +168,7 @@ class _Composer:
                 if anchor:
                     anchors[anchor] = _Anchor(value, entry, size)
                 if stack:
-                    self._add(stack[-1], value, entry, size, mark)
+                    self._add(stack[-1], value, entry, size)
                 else:
                     root, root_entry = value, entry
                 continue
@@ -184,19 +176,26 @@ class _Composer:
             if kind == "scalar":
                 end = event.end_mark
                 span = (mark.line, mark.column, end.line, end.column)
-                value = _scalar_value(event)
-                scalar_entry: PosEntry = (None, span, None)
-                if event.anchor:
-                    anchors[event.anchor] = _Anchor(value, scalar_entry, 1)
-                if stack:
-                    top = stack[-1]
-                    if top.is_map and top.pending_key is _NO_KEY:
-                        self._set_key(top, event, value, span)
-                        continue
-                    self._add(top, value, scalar_entry, 1, mark)
-                    logical += 1
+                if event.tag is None:
+                    value = event.value if event.style else resolve_plain(event.value)
                 else:
-                    root, root_entry = value, scalar_entry
+                    value = resolve_tagged(event.value, event.tag)
+                if event.anchor:
+                    anchors[event.anchor] = _Anchor(value, (None, span, None), 1)
+                if not stack:
+                    root, root_entry = value, (None, span, None)
+                    continue
+                top = stack[-1]
+                if not top.is_map:
+                    top.size += 1
+                    top.value.append(value)
+                    top.children.append((None, span, None))
+                elif top.pending_key is _NO_KEY:
+                    self._set_key(top, event, value, span)
+                    continue
+                else:
+                    self._add(top, value, (None, span, None), 1)
+                logical += 1
                 continue
             if kind == "alias":
                 target = anchors.get(event.anchor)
@@ -224,7 +223,7 @@ class _Composer:
                         raise ComposeError(
                             "an alias cannot be used as a mapping key here", mark.line, mark.column
                         )
-                    self._add(top, target.value, alias_entry, target.size, mark)
+                    self._add(top, target.value, alias_entry, target.size)
                 else:
                     root, root_entry = target.value, alias_entry
                 continue
@@ -264,7 +263,7 @@ class _Composer:
         frame.pending_key = key
         frame.pending_span = span
 
-    def _add(self, frame: _Frame, value: Any, entry: PosEntry, size: int, mark: Any) -> None:
+    def _add(self, frame: _Frame, value: Any, entry: PosEntry, size: int) -> None:
         frame.size += size
         if not frame.is_map:
             frame.value.append(value)
@@ -276,14 +275,17 @@ class _Composer:
         if key is _MERGE:
             frame.merges.append((value, entry))
             return
-        if key in frame.explicit:
-            assert key_span is not None
-            self._duplicates.append(DuplicateKey(key, key_span, frame.explicit[key] + 1))
-        else:
-            assert key_span is not None
-            frame.explicit[key] = key_span[0]
+        children = frame.children
+        assert key_span is not None
+        if key in children:
+            # Merged keys are added only when the mapping ends, so this key was written twice.
+            # The entry will point at the occurrence in effect (the last); remember the first.
+            if frame.first_lines is None:
+                frame.first_lines = {}
+            first = frame.first_lines.setdefault(key, children[key][0][0])
+            self._duplicates.append(DuplicateKey(key, key_span, first + 1))
         frame.value[key] = value
-        frame.children[key] = (key_span, entry[1], entry[2])
+        children[key] = (key_span, entry[1], entry[2])
 
     def _finish(self, frame: _Frame, event: Any) -> tuple[Any, PosEntry, int]:
         end = event.end_mark
