@@ -35,6 +35,7 @@ class ActiveRule:
     check: ResourceCheck | None = None
     check_set: SetCheck | None = None
     set_kinds: frozenset[str] = frozenset()
+    kinds: frozenset[str] | None = None
 
     @property
     def id(self) -> str:
@@ -70,12 +71,19 @@ def select_rules(
                     template.check,
                     template.check_set,
                     template.set_kinds,
+                    rule.kinds if rule.kinds is not None else template.kinds,
                 )
             )
         elif rule.schema_check is not None:
+            from kubelint.podspec import POD_KINDS
             from kubelint.schema_check import schema_checker
 
-            active.append(ActiveRule(rule, severity, {}, schema_checker(rule.schema_check)))
+            kinds = rule.kinds
+            if kinds is None and rule.schema_check.target != "object":
+                kinds = POD_KINDS
+            active.append(
+                ActiveRule(rule, severity, {}, schema_checker(rule.schema_check), kinds=kinds)
+            )
         else:
             active.append(ActiveRule(rule, severity, {}))
     return active
@@ -105,10 +113,10 @@ class Engine:
                 else:
                     keep_all = True
             elif rule.check is not None:
-                if rule.definition.kinds is None:
+                if rule.kinds is None:
                     self._any_kind.append(rule)
                 else:
-                    for kind in rule.definition.kinds:
+                    for kind in rule.kinds:
                         self._by_kind.setdefault(kind, []).append(rule)
         self._keep_kinds = None if keep_all else frozenset(keep)
 

@@ -132,8 +132,11 @@ def load_text(name: str, text: str, order_start: int = 0) -> LoadedFile:
                     )
                 )
             index = PositionIndex(doc.positions)
-            for res in _resources(name, doc.index, doc.data, index):
-                resources.append(_with_order(res, order_start + len(resources)))
+            for data, item_index, prefix in _objects(doc.data, index):
+                order = order_start + len(resources)
+                resources.append(
+                    _make(name, doc.index, data, item_index, prefix=prefix, order=order)
+                )
     except ComposeError as exc:
         template_line = _template_near(text, exc.line)
         if template_line is not None:
@@ -142,21 +145,6 @@ def load_text(name: str, text: str, order_start: int = 0) -> LoadedFile:
         else:
             problems.append(LoadProblem("parse-error", exc.message, _point(exc.line, exc.column)))
     return LoadedFile(name, text, documents, tuple(resources), tuple(problems))
-
-
-def _with_order(res: Resource, order: int) -> Resource:
-    return Resource(
-        res.file,
-        res.document,
-        res.api_version,
-        res.kind,
-        res.name,
-        res.namespace,
-        res.obj,
-        res.positions,
-        res.prefix,
-        order,
-    )
 
 
 def _string_or_none(value: Any) -> str | None:
@@ -173,7 +161,13 @@ def _is_object(data: Any) -> bool:
 
 
 def _make(
-    name: str, document: int, data: dict[str, Any], index: PositionIndex, prefix: tuple[Any, ...]
+    name: str,
+    document: int,
+    data: dict[str, Any],
+    index: PositionIndex,
+    *,
+    prefix: tuple[Any, ...],
+    order: int,
 ) -> Resource:
     metadata = data.get("metadata")
     meta = metadata if isinstance(metadata, dict) else {}
@@ -187,10 +181,13 @@ def _make(
         obj=data,
         positions=index,
         prefix=prefix,
+        order=order,
     )
 
 
-def _resources(name: str, document: int, data: Any, index: PositionIndex) -> Iterator[Resource]:
+def _objects(
+    data: Any, index: PositionIndex
+) -> Iterator[tuple[dict[str, Any], PositionIndex, tuple[Any, ...]]]:
     """Yield the Kubernetes objects in one document; a List yields each item with its positions."""
     if not _is_object(data):
         return
@@ -200,9 +197,9 @@ def _resources(name: str, document: int, data: Any, index: PositionIndex) -> Ite
             return
         for i, item in enumerate(items):
             if _is_object(item):
-                yield _make(name, document, item, index.child(("items", i)), ("items", i))
+                yield item, index.child(("items", i)), ("items", i)
         return
-    yield _make(name, document, data, index, ())
+    yield data, index, ()
 
 
 def load_bytes(name: str, data: bytes, order_start: int = 0) -> LoadedFile:

@@ -27,6 +27,8 @@ class Template:
     )
     # Kinds a cross-resource template needs to see; the engine keeps only these for it.
     set_kinds: frozenset[str] = frozenset()
+    # Kinds the template can report on at all, used when a rule names no kinds (None: any).
+    kinds: frozenset[str] | None = None
 
     @property
     def is_set(self) -> bool:

@@ -24,5 +24,10 @@ def check(resource: Resource, params: Params) -> Iterator[Violation]:
 
 
 TEMPLATES = [
-    Template(name="bare-pod", description="Pods must be managed by a controller.", check=check)
+    Template(
+        name="bare-pod",
+        description="Pods must be managed by a controller.",
+        check=check,
+        kinds=frozenset({"Pod"}),
+    )
 ]

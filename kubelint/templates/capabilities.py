@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubelint.model import Resource, Violation
-from kubelint.podspec import all_containers, as_dict
+from kubelint.podspec import POD_KINDS, all_containers, as_dict
 from kubelint.template import Params, Template
 
 
@@ -33,6 +33,7 @@ TEMPLATES = [
         name="capabilities-drop",
         description="Containers must drop the given capabilities.",
         check=check,
+        kinds=POD_KINDS,
         parameters={
             "type": "object",
             "properties": {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubelint.model import Resource, Violation
-from kubelint.podspec import pod_specs
+from kubelint.podspec import POD_KINDS, pod_specs
 from kubelint.template import Params, Template
 
 _WHAT = {
@@ -33,6 +33,7 @@ TEMPLATES = [
         name="host-namespaces",
         description="Pod specs must not enable the given host namespaces.",
         check=check,
+        kinds=POD_KINDS,
         parameters={
             "type": "object",
             "properties": {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubelint.model import Resource, Violation
-from kubelint.podspec import all_containers
+from kubelint.podspec import POD_KINDS, all_containers
 from kubelint.template import Params, Template
 
 
@@ -39,5 +39,6 @@ TEMPLATES = [
         name="privilege-escalation",
         description="Containers must set allowPrivilegeEscalation to false.",
         check=check,
+        kinds=POD_KINDS,
     )
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubelint.model import Resource, Violation
-from kubelint.podspec import all_containers
+from kubelint.podspec import POD_KINDS, all_containers
 from kubelint.template import Params, Template
 
 _REGULAR = frozenset({"regular"})
@@ -33,6 +33,7 @@ TEMPLATES = [
         name="container-probe",
         description="Each regular container must declare the given probe.",
         check=check,
+        kinds=POD_KINDS,
         parameters={
             "type": "object",
             "properties": {"probe": {"enum": ["livenessProbe", "readinessProbe", "startupProbe"]}},

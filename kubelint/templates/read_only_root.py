@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubelint.model import Resource, Violation
-from kubelint.podspec import all_containers
+from kubelint.podspec import POD_KINDS, all_containers
 from kubelint.template import Params, Template
 
 
@@ -31,5 +31,6 @@ TEMPLATES = [
         name="read-only-root-filesystem",
         description="Containers must set readOnlyRootFilesystem to true.",
         check=check,
+        kinds=POD_KINDS,
     )
 ]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kubelint.model import Resource, Violation
-from kubelint.podspec import all_containers, as_dict
+from kubelint.podspec import POD_KINDS, all_containers, as_dict
 from kubelint.template import Params, Template
 
 _WITH_RESOURCES = frozenset({"init", "regular"})
@@ -64,12 +64,14 @@ TEMPLATES = [
         name="resource-requests",
         description="Regular and init containers must request the given resources.",
         check=check_requests,
+        kinds=POD_KINDS,
         parameters=_RESOURCES_PARAM,
     ),
     Template(
         name="resource-limits",
         description="Regular and init containers must limit the given resources.",
         check=check_limits,
+        kinds=POD_KINDS,
         parameters=_RESOURCES_PARAM,
     ),
 ]

@@ -206,5 +206,6 @@ TEMPLATES = [
         name="rolling-update",
         description="Rolling update settings must be valid and keep pods available.",
         check=check,
+        kinds=frozenset({"Deployment", "DaemonSet"}),
     )
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubelint.model import Resource, Violation
-from kubelint.podspec import all_containers
+from kubelint.podspec import POD_KINDS, all_containers
 from kubelint.template import Params, Template
 
 
@@ -32,5 +32,10 @@ def check(resource: Resource, params: Params) -> Iterator[Violation]:
 
 
 TEMPLATES = [
-    Template(name="run-as-root", description="Containers must not run as root.", check=check)
+    Template(
+        name="run-as-root",
+        description="Containers must not run as root.",
+        check=check,
+        kinds=POD_KINDS,
+    )
 ]
