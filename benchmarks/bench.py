@@ -32,10 +32,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-REAL_CORPUS = Path("/work/shared/corpus/real")
+# The shared corpus sits beside the checkout: ../shared/corpus/real.
+REAL_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real"
 SEED = 20240601
 MB = 1_000_000
 OK_CODES = {0, 1}  # kubelint and checkov: 0 clean, 1 findings; anything else is a failure
+# Subprocesses run as from a plain shell: PYTHONUNBUFFERED (set in some CI and container images)
+# makes every write to stdout a system call, which is measured apart as its own variant.
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+UNBUFFERED_ENV = {**CLEAN_ENV, "PYTHONUNBUFFERED": "1"}
 
 
 class BenchError(Exception):
@@ -53,12 +58,48 @@ ARGS_JSON = False
 # Synthetic corpus
 # --------------------------------------------------------------------------------------------
 
-WORDS = (
-    "alpha beta gamma delta api web worker cache queue auth billing search cart checkout "
-    "payments orders users inventory catalog gateway frontend backend metrics ingest export "
-    "report notifier scheduler mailer indexer recommender shipping currency ad"
-).split()
-REGISTRIES = ("gcr.io/acme-prod", "registry.example.com/platform", "docker.io/library", "quay.io/acme")
+WORDS = [
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "api",
+    "web",
+    "worker",
+    "cache",
+    "queue",
+    "auth",
+    "billing",
+    "search",
+    "cart",
+    "checkout",
+    "payments",
+    "orders",
+    "users",
+    "inventory",
+    "catalog",
+    "gateway",
+    "frontend",
+    "backend",
+    "metrics",
+    "ingest",
+    "export",
+    "report",
+    "notifier",
+    "scheduler",
+    "mailer",
+    "indexer",
+    "recommender",
+    "shipping",
+    "currency",
+    "ad",
+]
+REGISTRIES = (
+    "gcr.io/acme-prod",
+    "registry.example.com/platform",
+    "docker.io/library",
+    "quay.io/acme",
+)
 KINDS_SMALL = ("Deployment", "Service", "ConfigMap", "StatefulSet", "CronJob", "ServiceAccount")
 
 
@@ -82,17 +123,26 @@ class Gen:
         out = [f"{pad}app: {app}", f"{pad}app.kubernetes.io/name: {app}"]
         if extra:
             out.append(f"{pad}app.kubernetes.io/part-of: {self.r.choice(WORDS)}")
-            out.append(f'{pad}app.kubernetes.io/version: "{self.r.randint(1, 9)}.{self.r.randint(0, 20)}"')
+            out.append(
+                f'{pad}app.kubernetes.io/version: "{self.r.randint(1, 9)}.{self.r.randint(0, 20)}"'
+            )
             if self.r.random() < 0.5:
                 out.append(f"{pad}team: {self.r.choice(WORDS)}")
         return "\n".join(out)
 
     def metadata(self, name: str, ns: str, app: str, annotations: bool = True) -> str:
-        lines = ["metadata:", f"  name: {name}", f"  namespace: {ns}", "  labels:",
-                 self.labels(app, 4)]
+        lines = [
+            "metadata:",
+            f"  name: {name}",
+            f"  namespace: {ns}",
+            "  labels:",
+            self.labels(app, 4),
+        ]
         if annotations and self.r.random() < 0.6:
             lines.append("  annotations:")
-            lines.append(f'    description: "{self.name(4)} service owned by {self.r.choice(WORDS)}"')
+            lines.append(
+                f'    description: "{self.name(4)} service owned by {self.r.choice(WORDS)}"'
+            )
             if self.r.random() < 0.5:
                 lines.append('    prometheus.io/scrape: "true"')
                 lines.append(f'    prometheus.io/port: "{self.r.choice((8080, 9090, 9102))}"')
@@ -101,7 +151,9 @@ class Gen:
     def container(self, app: str, indent: int, idx: int) -> str:
         r = self.r
         p = " " * indent
-        cname = app if idx == 0 else f"{app}-{r.choice(('sidecar', 'proxy', 'exporter', 'agent'))}{idx}"
+        cname = (
+            app if idx == 0 else f"{app}-{r.choice(('sidecar', 'proxy', 'exporter', 'agent'))}{idx}"
+        )
         lines = [f"{p}- name: {cname}", f"{p}  image: {self.image(cname)}"]
         if r.random() < 0.7:
             lines.append(f"{p}  imagePullPolicy: {r.choice(('IfNotPresent', 'Always'))}")
@@ -212,64 +264,132 @@ class Gen:
 
     def deployment(self, app: str, ns: str) -> str:
         r = self.r
-        head = ["apiVersion: apps/v1", "kind: Deployment", self.metadata(app, ns, app), "spec:",
-                f"  replicas: {r.randint(1, 6)}"]
+        head = [
+            "apiVersion: apps/v1",
+            "kind: Deployment",
+            self.metadata(app, ns, app),
+            "spec:",
+            f"  replicas: {r.randint(1, 6)}",
+        ]
         if r.random() < 0.5:
-            head += ["  strategy:", "    type: RollingUpdate", "    rollingUpdate:",
-                     f"      maxSurge: {r.choice(('25%', '1'))}",
-                     f"      maxUnavailable: {r.choice(('0', '25%'))}"]
-        head += ["  selector:", "    matchLabels:", f"      app: {app}", "  template:",
-                 "    metadata:", "      labels:", self.labels(app, 8, extra=False),
-                 "    spec:", self.pod_spec(app, 6)]
+            head += [
+                "  strategy:",
+                "    type: RollingUpdate",
+                "    rollingUpdate:",
+                f"      maxSurge: {r.choice(('25%', '1'))}",
+                f"      maxUnavailable: {r.choice(('0', '25%'))}",
+            ]
+        head += [
+            "  selector:",
+            "    matchLabels:",
+            f"      app: {app}",
+            "  template:",
+            "    metadata:",
+            "      labels:",
+            self.labels(app, 8, extra=False),
+            "    spec:",
+            self.pod_spec(app, 6),
+        ]
         return "\n".join(head)
 
     def statefulset(self, app: str, ns: str) -> str:
         r = self.r
-        return "\n".join([
-            "apiVersion: apps/v1", "kind: StatefulSet", self.metadata(app, ns, app), "spec:",
-            f"  serviceName: {app}", f"  replicas: {r.randint(1, 5)}", "  selector:",
-            "    matchLabels:", f"      app: {app}", "  template:", "    metadata:",
-            "      labels:", self.labels(app, 8, extra=False), "    spec:",
-            self.pod_spec(app, 6), "  volumeClaimTemplates:", "  - metadata:", "      name: data",
-            "    spec:", '      accessModes: ["ReadWriteOnce"]', "      resources:",
-            "        requests:", f"          storage: {r.choice(('1Gi', '10Gi', '100Gi'))}",
-        ])
+        return "\n".join(
+            [
+                "apiVersion: apps/v1",
+                "kind: StatefulSet",
+                self.metadata(app, ns, app),
+                "spec:",
+                f"  serviceName: {app}",
+                f"  replicas: {r.randint(1, 5)}",
+                "  selector:",
+                "    matchLabels:",
+                f"      app: {app}",
+                "  template:",
+                "    metadata:",
+                "      labels:",
+                self.labels(app, 8, extra=False),
+                "    spec:",
+                self.pod_spec(app, 6),
+                "  volumeClaimTemplates:",
+                "  - metadata:",
+                "      name: data",
+                "    spec:",
+                '      accessModes: ["ReadWriteOnce"]',
+                "      resources:",
+                "        requests:",
+                f"          storage: {r.choice(('1Gi', '10Gi', '100Gi'))}",
+            ]
+        )
 
     def cronjob(self, app: str, ns: str) -> str:
         r = self.r
-        return "\n".join([
-            "apiVersion: batch/v1", "kind: CronJob", self.metadata(app, ns, app), "spec:",
-            f'  schedule: "{r.randint(0, 59)} {r.randint(0, 23)} * * *"',
-            "  concurrencyPolicy: Forbid", "  jobTemplate:", "    spec:", "      template:",
-            "        spec:", "          restartPolicy: OnFailure", self.pod_spec(app, 10),
-        ])
+        return "\n".join(
+            [
+                "apiVersion: batch/v1",
+                "kind: CronJob",
+                self.metadata(app, ns, app),
+                "spec:",
+                f'  schedule: "{r.randint(0, 59)} {r.randint(0, 23)} * * *"',
+                "  concurrencyPolicy: Forbid",
+                "  jobTemplate:",
+                "    spec:",
+                "      template:",
+                "        spec:",
+                "          restartPolicy: OnFailure",
+                self.pod_spec(app, 10),
+            ]
+        )
 
     def service(self, app: str, ns: str) -> str:
         r = self.r
-        lines = ["apiVersion: v1", "kind: Service", self.metadata(app, ns, app), "spec:",
-                 f"  type: {r.choice(('ClusterIP', 'ClusterIP', 'NodePort', 'LoadBalancer'))}",
-                 "  selector:", f"    app: {app}", "  ports:"]
+        lines = [
+            "apiVersion: v1",
+            "kind: Service",
+            self.metadata(app, ns, app),
+            "spec:",
+            f"  type: {r.choice(('ClusterIP', 'ClusterIP', 'NodePort', 'LoadBalancer'))}",
+            "  selector:",
+            f"    app: {app}",
+            "  ports:",
+        ]
         for i in range(r.randint(1, 3)):
-            lines += [f"  - name: port-{i}", f"    port: {r.choice((80, 443, 8080, 9090))}",
-                      f"    targetPort: {r.choice((8080, 'http', 3000))}", "    protocol: TCP"]
+            lines += [
+                f"  - name: port-{i}",
+                f"    port: {r.choice((80, 443, 8080, 9090))}",
+                f"    targetPort: {r.choice((8080, 'http', 3000))}",
+                "    protocol: TCP",
+            ]
         return "\n".join(lines)
 
     def configmap(self, app: str, ns: str, big: bool = False) -> str:
         r = self.r
-        lines = ["apiVersion: v1", "kind: ConfigMap", self.metadata(f"{app}-config", ns, app,
-                                                                 annotations=False), "data:"]
+        lines = [
+            "apiVersion: v1",
+            "kind: ConfigMap",
+            self.metadata(f"{app}-config", ns, app, annotations=False),
+            "data:",
+        ]
         for _ in range(r.randint(2, 10)):
-            lines.append(f'  {self.name(2)}.{r.choice(("enabled", "url", "level"))}: "{r.choice(WORDS)}"')
+            lines.append(
+                f'  {self.name(2)}.{r.choice(("enabled", "url", "level"))}: "{r.choice(WORDS)}"'
+            )
         nblocks = r.randint(1, 3) if not big else r.randint(4, 12)
         for b in range(nblocks):
             lines.append(f"  config-{b}.{r.choice(('yaml', 'ini', 'properties', 'conf'))}: |")
             for _ in range(r.randint(5, 40) * (8 if big else 1)):
-                lines.append(f"    {self.name(2)}.{r.choice(WORDS)} = {r.randint(0, 10**6)}  # {self.name(3)}")
+                key, value = f"{self.name(2)}.{r.choice(WORDS)}", r.randint(0, 10**6)
+                lines.append(f"    {key} = {value}  # {self.name(3)}")
         return "\n".join(lines)
 
     def service_account(self, app: str, ns: str) -> str:
-        return "\n".join(["apiVersion: v1", "kind: ServiceAccount",
-                          self.metadata(app, ns, app, annotations=False)])
+        return "\n".join(
+            [
+                "apiVersion: v1",
+                "kind: ServiceAccount",
+                self.metadata(app, ns, app, annotations=False),
+            ]
+        )
 
     def resource(self, kind: str, app: str, ns: str) -> str:
         return {
@@ -357,11 +477,31 @@ def bare_compose(files: Sequence[Path]) -> int:
             while ld.check_node():
                 ld.get_node()
                 docs += 1
-        except Exception:  # noqa: BLE001 - broken files are counted, not fatal
+        except Exception:
             pass
         finally:
             ld.dispose()
     return docs
+
+
+def bare_events(files: Sequence[Path]) -> int:
+    """Read every file and pull every libyaml event through ruamel's CParser (kubelint's input)."""
+    from ruamel.yaml.cyaml import CParser
+    from ruamel.yaml.events import StreamEndEvent
+
+    events = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        parser = CParser(text)
+        get = parser.get_event
+        try:
+            while type(get()) is not StreamEndEvent:
+                events += 1
+        except Exception:
+            pass
+        finally:
+            parser.dispose()
+    return events
 
 
 class InProcess:
@@ -391,14 +531,21 @@ class InProcess:
         return t1 - t0, t2 - t1, result
 
 
-def run_cmd(cmd: Sequence[str], ok: set[int] = OK_CODES, out_path: Path | None = None,
-            env: dict[str, str] | None = None, timeout: float = 3600) -> tuple[float, bytes]:
+def run_cmd(
+    cmd: Sequence[str],
+    ok: set[int] = OK_CODES,
+    out_path: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 3600,
+) -> tuple[float, bytes]:
     """Run a command; return (wall seconds, stdout). Raise BenchError on a bad exit code."""
+    env = CLEAN_ENV if env is None else env
     t0 = time.perf_counter()
     if out_path is not None:
         with out_path.open("wb") as handle:
-            proc = subprocess.run(cmd, stdout=handle, stderr=subprocess.PIPE, env=env,
-                                  timeout=timeout, check=False)
+            proc = subprocess.run(
+                cmd, stdout=handle, stderr=subprocess.PIPE, env=env, timeout=timeout, check=False
+            )
         out = b""
     else:
         proc = subprocess.run(cmd, capture_output=True, env=env, timeout=timeout, check=False)
@@ -440,8 +587,9 @@ def fmt_times(xs: Sequence[float]) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def bench_corpus(label: str, root: Path, kubelint: str, repeat: int, inproc: InProcess,
-                 scratch: Path) -> dict[str, Any]:
+def bench_corpus(
+    label: str, root: Path, kubelint: str, repeat: int, inproc: InProcess, scratch: Path
+) -> dict[str, Any]:
     files = corpus_files(root)
     nbytes = corpus_bytes(files)
     log(f"\n== {label}: {root} ({len(files)} files, {nbytes / MB:.2f} MB) ==")
@@ -452,7 +600,10 @@ def bench_corpus(label: str, root: Path, kubelint: str, repeat: int, inproc: InP
 
     # A first, untimed CLI run checks that kubelint works on this corpus and records counts.
     run_cmd([kubelint, "check", str(root), "--format", "json"], out_path=out_json)
-    report = json.loads(out_json.read_text(encoding="utf-8"))
+    try:
+        report = json.loads(out_json.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise BenchError(f"kubelint printed no valid JSON report for {root}: {exc}") from None
     stats["findings"] = len(report.get("findings", []))
     stats["summary"] = report.get("summary")
 
@@ -464,67 +615,120 @@ def bench_corpus(label: str, root: Path, kubelint: str, repeat: int, inproc: InP
         docs_holder.append(bare_compose(files))
         return time.perf_counter() - t0
 
+    def t_events() -> float:
+        t0 = time.perf_counter()
+        bare_events(files)
+        return time.perf_counter() - t0
+
     def t_inproc() -> float:
         run_s, render_s, result = inproc.run(root)
         render_times.append(render_s)
         del result
         return run_s
 
-    def t_cli() -> float:
-        return run_cmd([kubelint, "check", str(root), "--format", "json"], out_path=out_json)[0]
+    cli_cmd = [kubelint, "check", str(root), "--format", "json"]
 
-    times = interleave({"bare_compose": t_bare, "kubelint_inproc": t_inproc,
-                        "kubelint_cli": t_cli}, repeat)
+    def t_cli() -> float:
+        return run_cmd(cli_cmd, out_path=out_json)[0]
+
+    def t_cli_unbuffered() -> float:
+        return run_cmd(cli_cmd, out_path=out_json, env=UNBUFFERED_ENV)[0]
+
+    times = interleave(
+        {
+            "bare_compose": t_bare,
+            "bare_events": t_events,
+            "kubelint_inproc": t_inproc,
+            "kubelint_cli": t_cli,
+            "kubelint_cli_unbuffered": t_cli_unbuffered,
+        },
+        repeat,
+    )
     bare, inp, cli = times["bare_compose"], times["kubelint_inproc"], times["kubelint_cli"]
+    events, unbuf = times["bare_events"], times["kubelint_cli_unbuffered"]
     inp_total = [a + b for a, b in zip(inp, render_times, strict=True)]
-    stats.update({
-        "files": len(files), "bytes": nbytes, "documents": docs_holder[0] if docs_holder else None,
-        "repeat": repeat,
-        "times_s": {**times, "kubelint_render_json": render_times},
-        "median_s": {k: med(v) for k, v in times.items()} | {"kubelint_render_json": med(render_times)},
-        "mb_per_s": {
-            "bare_compose": nbytes / MB / med(bare),
-            "kubelint_inproc": nbytes / MB / med(inp),
-            "kubelint_inproc_with_render": nbytes / MB / med(inp_total),
-            "kubelint_cli": nbytes / MB / med(cli),
-        },
-        "ratio": {
-            "inproc_over_bare": paired_ratio(inp, bare),
-            "inproc_with_render_over_bare": paired_ratio(inp_total, bare),
-            "cli_over_bare": paired_ratio(cli, bare),
-        },
-    })
+    stats.update(
+        {
+            "files": len(files),
+            "bytes": nbytes,
+            "documents": docs_holder[0] if docs_holder else None,
+            "repeat": repeat,
+            "times_s": {**times, "kubelint_render_json": render_times},
+            "median_s": {k: med(v) for k, v in times.items()}
+            | {"kubelint_render_json": med(render_times)},
+            "mb_per_s": {
+                "bare_compose": nbytes / MB / med(bare),
+                "bare_events": nbytes / MB / med(events),
+                "kubelint_inproc": nbytes / MB / med(inp),
+                "kubelint_inproc_with_render": nbytes / MB / med(inp_total),
+                "kubelint_cli": nbytes / MB / med(cli),
+                "kubelint_cli_unbuffered": nbytes / MB / med(unbuf),
+            },
+            "ratio": {
+                "inproc_over_bare": paired_ratio(inp, bare),
+                "inproc_with_render_over_bare": paired_ratio(inp_total, bare),
+                "cli_over_bare": paired_ratio(cli, bare),
+                "events_over_bare": paired_ratio(events, bare),
+                "inproc_over_events": paired_ratio(inp, events),
+                "cli_unbuffered_over_cli": paired_ratio(unbuf, cli),
+            },
+        }
+    )
+    mbs = stats["mb_per_s"]
     log(f"  documents: {stats['documents']}, findings: {stats['findings']}, rounds: {repeat}")
-    log(f"  bare C compose      : {fmt_times(bare)}  {stats['mb_per_s']['bare_compose']:.2f} MB/s")
-    log(f"  kubelint in-process : {fmt_times(inp)}  {stats['mb_per_s']['kubelint_inproc']:.2f} MB/s"
-        f"  (+ JSON render median {med(render_times):.3f}s)")
-    log(f"  kubelint CLI        : {fmt_times(cli)}  {stats['mb_per_s']['kubelint_cli']:.2f} MB/s")
+    log(f"  bare C compose      : {fmt_times(bare)}  {mbs['bare_compose']:.2f} MB/s")
+    log(f"  bare C parse events : {fmt_times(events)}  {mbs['bare_events']:.2f} MB/s")
+    log(
+        f"  kubelint in-process : {fmt_times(inp)}  {mbs['kubelint_inproc']:.2f} MB/s"
+        f"  (+ JSON render median {med(render_times):.3f}s)"
+    )
+    log(f"  kubelint CLI        : {fmt_times(cli)}  {mbs['kubelint_cli']:.2f} MB/s")
+    log(f"  CLI, PYTHONUNBUFFERED=1: {fmt_times(unbuf)}  {mbs['kubelint_cli_unbuffered']:.2f} MB/s")
     r = stats["ratio"]
-    log(f"  ratio kubelint/bare-compose (median of paired rounds): in-process {r['inproc_over_bare']:.2f}x,"
-        f" in-process+render {r['inproc_with_render_over_bare']:.2f}x, CLI {r['cli_over_bare']:.2f}x")
+    log(
+        "  ratio kubelint/bare-compose (median of paired rounds):"
+        f" in-process {r['inproc_over_bare']:.2f}x,"
+        f" in-process+render {r['inproc_with_render_over_bare']:.2f}x,"
+        f" CLI {r['cli_over_bare']:.2f}x"
+    )
+    log(
+        f"  ratio bare-events/bare-compose {r['events_over_bare']:.2f}x;"
+        f" kubelint in-process/bare-events {r['inproc_over_events']:.2f}x;"
+        f" CLI unbuffered/buffered {r['cli_unbuffered_over_cli']:.2f}x"
+    )
     return stats
 
 
-def bench_startup(kubelint: str, small: Path, runs: int) -> dict[str, Any]:
+def bench_startup(kubelint: str, small: Path, runs: int, scratch: Path) -> dict[str, Any]:
     log(f"\n== start-up ({runs} interleaved rounds) ==")
+    # An editable checkout run with PYTHONDONTWRITEBYTECODE=1 recompiles kubelint's modules at
+    # every start; an installed wheel has them compiled. Measure both (bytecode kept in scratch).
+    pyc_env = {k: v for k, v in CLEAN_ENV.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    pyc_env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
+    small_cmd = [kubelint, "check", str(small), "--format", "json"]
+    run_cmd(small_cmd, env=pyc_env)  # fills the bytecode cache
     tasks = {
         "python_c_pass": lambda: run_cmd([sys.executable, "-c", "pass"], ok={0})[0],
         "kubelint_version": lambda: run_cmd([kubelint, "--version"], ok={0})[0],
-        "kubelint_check_small": lambda: run_cmd(
-            [kubelint, "check", str(small), "--format", "json"])[0],
+        "kubelint_check_small": lambda: run_cmd(small_cmd)[0],
+        "kubelint_check_small_pyc": lambda: run_cmd(small_cmd, env=pyc_env)[0],
     }
     times = interleave(tasks, runs)
     for name, xs in times.items():
-        log(f"  {name:22s}: {fmt_times(xs)}")
-    log(f"  ratio check-small / python -c pass: "
+        log(f"  {name:24s}: {fmt_times(xs)}")
+    log(
+        f"  ratio check-small / python -c pass: "
         f"{paired_ratio(times['kubelint_check_small'], times['python_c_pass']):.2f}x;"
         f" --version / python -c pass: "
-        f"{paired_ratio(times['kubelint_version'], times['python_c_pass']):.2f}x")
+        f"{paired_ratio(times['kubelint_version'], times['python_c_pass']):.2f}x;"
+        " check-small with cached bytecode / without: "
+        f"{paired_ratio(times['kubelint_check_small_pyc'], times['kubelint_check_small']):.2f}x"
+    )
     return {"runs": runs, "times_s": times, "median_s": {k: med(v) for k, v in times.items()}}
 
 
 def checkov_env() -> dict[str, str]:
-    env = dict(os.environ)
+    env = dict(CLEAN_ENV)
     # No network here: keep checkov from phoning home for versions or guidelines.
     env.setdefault("CHECKOV_SKIP_VERSION_CHECK", "true")  # honoured by some versions
     env.setdefault("BC_SKIP_MAPPING", "TRUE")
@@ -533,33 +737,56 @@ def checkov_env() -> dict[str, str]:
     return env
 
 
-def bench_peers(checkov: str, kubelint: str, single: Path, directory: Path,
-                repeat: int) -> dict[str, Any]:
+def bench_peers(
+    checkov: str, kubelint: str, single: Path, directory: Path, repeat: int
+) -> dict[str, Any]:
     env = checkov_env()
-    base = [checkov, "--framework", "kubernetes", "--quiet", "--compact", "-o", "json",
-            "--skip-download"]
+    base = [
+        checkov,
+        "--framework",
+        "kubernetes",
+        "--quiet",
+        "--compact",
+        "-o",
+        "json",
+        "--skip-download",
+    ]
     out: dict[str, Any] = {"checkov": checkov}
     for label, kl_cmd, ck_cmd in (
-        ("single_file", [kubelint, "check", str(single), "--format", "json"],
-         [*base, "-f", str(single)]),
-        ("directory", [kubelint, "check", str(directory), "--format", "json"],
-         [*base, "-d", str(directory)]),
+        (
+            "single_file",
+            [kubelint, "check", str(single), "--format", "json"],
+            [*base, "-f", str(single)],
+        ),
+        (
+            "directory",
+            [kubelint, "check", str(directory), "--format", "json"],
+            [*base, "-d", str(directory)],
+        ),
     ):
         target = single if label == "single_file" else directory
         log(f"\n== peers: {label} {target} ({repeat} interleaved rounds) ==")
         _, ck_out = run_cmd(ck_cmd, env=env)  # untimed check that checkov works
         checks = _checkov_counts(ck_out)
-        times = interleave({
-            "kubelint": lambda c=kl_cmd: run_cmd(c)[0],
-            "checkov": lambda c=ck_cmd: run_cmd(c, env=env)[0],
-        }, repeat)
+        times = interleave(
+            {
+                "kubelint": lambda c=kl_cmd: run_cmd(c)[0],
+                "checkov": lambda c=ck_cmd: run_cmd(c, env=env)[0],
+            },
+            repeat,
+        )
         ratio = paired_ratio(times["checkov"], times["kubelint"])
         log(f"  kubelint: {fmt_times(times['kubelint'])}")
         log(f"  checkov : {fmt_times(times['checkov'])}  ({checks})")
         log(f"  ratio checkov/kubelint (median of paired rounds): {ratio:.1f}x")
-        out[label] = {"target": str(target), "repeat": repeat, "times_s": times,
-                      "median_s": {k: med(v) for k, v in times.items()},
-                      "checkov_over_kubelint": ratio, "checkov_summary": checks}
+        out[label] = {
+            "target": str(target),
+            "repeat": repeat,
+            "times_s": times,
+            "median_s": {k: med(v) for k, v in times.items()},
+            "checkov_over_kubelint": ratio,
+            "checkov_summary": checks,
+        }
     return out
 
 
@@ -642,25 +869,50 @@ def default_kubelint() -> str:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--size-mb", type=float, default=50.0, help="synthetic corpus size (default 50)")
-    p.add_argument("--repeat", type=int, default=None,
-                   help="interleaved rounds per corpus measurement (default 5; 1 with --quick)")
+    p.add_argument(
+        "--repeat",
+        type=int,
+        default=None,
+        help="interleaved rounds per corpus measurement (default 5; 1 with --quick)",
+    )
     p.add_argument("--startup-runs", type=int, default=None, help="start-up rounds (default 10)")
     p.add_argument("--quick", action="store_true", help="smoke run: 2 MB corpus, few rounds")
     p.add_argument("--json", action="store_true", help="print machine-readable results on stdout")
     p.add_argument("--kubelint", default=None, help="kubelint executable (default: next to python)")
     p.add_argument("--real", type=Path, default=REAL_CORPUS, help="real corpus directory")
-    p.add_argument("--synthetic-dir", type=Path, default=None,
-                   help="generate the synthetic corpus here and keep it (default: a temp dir)")
+    p.add_argument(
+        "--synthetic-dir",
+        type=Path,
+        default=None,
+        help="generate the synthetic corpus here and keep it (default: a temp dir)",
+    )
     p.add_argument("--seed", type=int, default=SEED)
-    p.add_argument("--peers", metavar="CHECKOV_BIN", default=None,
-                   help="also time checkov (--framework kubernetes) side by side")
-    p.add_argument("--peers-dir", type=Path, default=None,
-                   help="directory for the peer comparison (default: the real corpus)")
-    p.add_argument("--peers-file", type=Path, default=None,
-                   help="single file for the peer comparison (default: a real multi-doc file)")
+    p.add_argument(
+        "--peers",
+        metavar="CHECKOV_BIN",
+        default=None,
+        help="also time checkov (--framework kubernetes) side by side",
+    )
+    p.add_argument(
+        "--peers-dir",
+        type=Path,
+        default=None,
+        help="directory for the peer comparison (default: the real corpus)",
+    )
+    p.add_argument(
+        "--peers-file",
+        type=Path,
+        default=None,
+        help="single file for the peer comparison (default: a real multi-doc file)",
+    )
     p.add_argument("--peers-repeat", type=int, default=None, help="peer rounds (default 3)")
-    p.add_argument("--profile", type=int, metavar="N", default=0,
-                   help="also cProfile kubelint in-process on the synthetic corpus, top N")
+    p.add_argument(
+        "--profile",
+        type=int,
+        metavar="N",
+        default=0,
+        help="only cProfile kubelint in-process on the synthetic corpus; print the top N",
+    )
     p.add_argument("--skip-synthetic", action="store_true", help="do not run the synthetic corpus")
     return p.parse_args(argv)
 
@@ -675,24 +927,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     startup_runs = args.startup_runs or (3 if args.quick else 10)
     peers_repeat = args.peers_repeat or (1 if args.quick else 3)
     try:
-        import kubelint
         from ruamel.yaml.cyaml import CSafeLoader  # noqa: F401 - the C extension must be there
+
+        import kubelint
     except ImportError as exc:
-        print(f"bench: run me with kubelint's interpreter (with ruamel.yaml.clib): {exc}",
-              file=sys.stderr)
+        print(
+            f"bench: run me with kubelint's interpreter (with ruamel.yaml.clib): {exc}",
+            file=sys.stderr,
+        )
         return 2
     results: dict[str, Any] = {
         "kubelint_version": kubelint.__version__,
+        "git": _git_state(Path(kubelint.__file__).resolve().parent.parent),
         "python": sys.version.split()[0],
         "cpus": os.cpu_count(),
         "mb": "1 MB = 10^6 bytes",
+        "caller_pythonunbuffered": os.environ.get("PYTHONUNBUFFERED"),
     }
     try:
         kl = args.kubelint or default_kubelint()
-        log(f"kubelint {kubelint.__version__} ({kl}), python {results['python']}, "
-            f"{os.cpu_count()} CPUs; times are wall clock, ratios are medians of paired rounds")
+        log(
+            f"kubelint {kubelint.__version__} {results['git'] or ''} ({kl}), "
+            f"python {results['python']}, "
+            f"{os.cpu_count()} CPUs; times are wall clock, ratios are medians of paired rounds"
+        )
         with tempfile.TemporaryDirectory(prefix="kubelint-bench-") as tmp:
             scratch = Path(tmp)
+            if args.profile:
+                profile(ensure_synthetic(args, scratch), args.profile)
+                return 0
             inproc = InProcess()
             results["registry_build_s"] = inproc.registry_s
             small = scratch / "small.yaml"
@@ -705,21 +968,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 results["real"] = None
 
             synth: Path | None = None
-            if not args.skip_synthetic or args.profile:
-                synth = args.synthetic_dir or scratch / "synthetic"
-                size = int(args.size_mb * MB)
-                if synth.is_dir() and any(synth.iterdir()) and corpus_bytes(
-                        corpus_files(synth)) >= size:
-                    log(f"\n(reusing synthetic corpus in {synth})")
-                else:
-                    t0 = time.perf_counter()
-                    nfiles, nbytes = generate_corpus(synth, size, args.seed)
-                    log(f"\n(generated {nfiles} files, {nbytes / MB:.1f} MB in {synth}, seed "
-                        f"{args.seed}, {time.perf_counter() - t0:.1f}s)")
-            if synth is not None and not args.skip_synthetic:
+            if not args.skip_synthetic:
+                synth = ensure_synthetic(args, scratch)
+            if synth is not None:
                 results["synthetic"] = bench_corpus("synthetic", synth, kl, repeat, inproc, scratch)
 
-            results["startup"] = bench_startup(kl, small, startup_runs)
+            results["startup"] = bench_startup(kl, small, startup_runs, scratch)
 
             if args.peers:
                 pdir = args.peers_dir or (args.real if args.real.is_dir() else synth)
@@ -727,9 +981,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if pdir is None:
                     raise BenchError("no directory for --peers; pass --peers-dir")
                 results["peers"] = bench_peers(args.peers, kl, pfile, pdir, peers_repeat)
-
-            if args.profile and synth is not None:
-                profile(synth, args.profile)
     except (BenchError, subprocess.TimeoutExpired) as exc:
         print(f"bench: FAILED: {exc}", file=sys.stderr)
         return 1
@@ -737,6 +988,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         json.dump(results, sys.stdout, indent=2)
         sys.stdout.write("\n")
     return 0
+
+
+def ensure_synthetic(args: argparse.Namespace, scratch: Path) -> Path:
+    """Generate the synthetic corpus, or reuse one made with the same seed and size."""
+    synth: Path = args.synthetic_dir or scratch / "synthetic"
+    size = int(args.size_mb * MB)
+    stamp = synth / ".bench-corpus"  # dot-files are not linted
+    want = f"seed={args.seed} bytes>={size} generator=1\n"
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == want:
+        log(f"\n(reusing synthetic corpus in {synth})")
+        return synth
+    if synth.exists() and any(synth.iterdir()):
+        raise BenchError(f"{synth} is not empty and was not made with these settings")
+    t0 = time.perf_counter()
+    nfiles, nbytes = generate_corpus(synth, size, args.seed)
+    stamp.write_text(want, encoding="utf-8")
+    log(
+        f"\n(generated {nfiles} files, {nbytes / MB:.1f} MB in {synth}, seed "
+        f"{args.seed}, {time.perf_counter() - t0:.1f}s)"
+    )
+    return synth
+
+
+def _git_state(repo: Path) -> str | None:
+    """HEAD commit of the kubelint checkout (+ '-dirty'), or None outside git."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(repo), "status", "--porcelain", "--", "kubelint"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + ("-dirty" if dirty else "")
 
 
 def _pick_single(real: Path, fallback: Path) -> Path:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
 import pluggy
 
+from kubelint.entrypoints import entry_points
 from kubelint.hookspecs import PROJECT, KubelintSpec
 from kubelint.ruledef import RuleDefinition, RuleFileError, load_rule_dir
 
@@ -44,15 +44,15 @@ class Registry:
 
 
 def plugin_manager(
-    extra: Iterable[object] = (), entry_points: bool = True
+    extra: Iterable[object] = (), installed: bool = True
 ) -> tuple[pluggy.PluginManager, list[PluginError]]:
     """Create a plugin manager with the built-ins, installed entry points and `extra` plugins."""
     pm = pluggy.PluginManager(PROJECT)
     pm.add_hookspecs(KubelintSpec)
     errors: list[PluginError] = []
     loaded_builtin = False
-    if entry_points:
-        for ep in sorted(metadata.entry_points(group=PROJECT), key=lambda e: e.name):
+    if installed:
+        for ep in sorted(entry_points(PROJECT), key=lambda e: e.name):
             if pm.has_plugin(ep.name):
                 continue
             try:

@@ -59,5 +59,6 @@ class JsonReporter:
 
     def render(self, result: RunResult, stream: TextIO, options: ReportOptions) -> None:
         """Write the JSON report, indented and newline-terminated."""
-        json.dump(report_dict(result), stream, indent=2, ensure_ascii=False)
-        stream.write("\n")
+        # One write: json.dump would issue millions of tiny writes, each a system call on an
+        # unbuffered stream (PYTHONUNBUFFERED is common in CI).
+        stream.write(json.dumps(report_dict(result), indent=2, ensure_ascii=False) + "\n")

@@ -54,16 +54,17 @@ class TextReporter:
         if options.color:
             self._render_rich(result, stream)
             return
+        lines: list[str] = []
         for finding in result.findings:
             if finding.suppressed:
                 continue
-            stream.write(
+            lines.append(
                 f"{finding.file}:{finding.span.line}:{finding.span.column}: "
-                f"{finding.severity.label} [{finding.rule}] {finding.message}\n"
+                f"{finding.severity.label} [{finding.rule}] {finding.message}"
             )
-            for line in _snippet(result.sources.get(finding.file), finding):
-                stream.write(line + "\n")
-        stream.write(summary_line(result) + "\n")
+            lines.extend(_snippet(result.sources.get(finding.file), finding))
+        lines.append(summary_line(result))
+        stream.write("\n".join(lines) + "\n")
 
     def _render_rich(self, result: RunResult, stream: TextIO) -> None:
         from rich.console import Console
