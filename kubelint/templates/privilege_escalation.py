@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from kubelint.model import Resource, Violation
-from kubelint.podspec import POD_KINDS, all_containers
+from kubelint.podspec import POD_KINDS, all_containers, as_dict, as_list
 from kubelint.template import Params, Template
+
+
+def _sys_admin_index(ctx: dict[str, Any]) -> int | None:
+    """Return the index of SYS_ADMIN (with or without CAP_) in capabilities.add, if present."""
+    for index, cap in enumerate(as_list(as_dict(ctx.get("capabilities")).get("add"))):
+        if isinstance(cap, str) and cap.upper().removeprefix("CAP_") == "SYS_ADMIN":
+            return index
+    return None
 
 
 def check(resource: Resource, params: Params) -> Iterator[Violation]:
@@ -22,6 +31,14 @@ def check(resource: Resource, params: Params) -> Iterator[Violation]:
             continue
         value = ctx.get("allowPrivilegeEscalation")
         if value is False:
+            sys_admin = _sys_admin_index(ctx)
+            if sys_admin is not None:
+                # Kubernetes treats escalation as allowed whenever CAP_SYS_ADMIN is granted.
+                yield Violation(
+                    container.field_path("securityContext", "capabilities", "add", sys_admin),
+                    f'container "{container.name}" adds SYS_ADMIN, which always allows privilege '
+                    "escalation despite allowPrivilegeEscalation: false",
+                )
             continue
         path = container.field_path("securityContext", "allowPrivilegeEscalation")
         if value is True:
