@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TextIO
 
 from kubelint import __version__
@@ -39,15 +38,33 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     check = sub.add_parser("check", help="lint files and directories (`-` reads stdin)")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    check.add_argument("--format", "-f", default="text", help="output format: text or json")
-    check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    check.add_argument(
+        "--format",
+        "-f",
+        action="append",
+        metavar="FORMAT",
+        help="text, json, sarif or github; repeat for several reports (default: text)",
+    )
+    check.add_argument(
+        "--output",
+        "-o",
+        action="append",
+        metavar="FILE",
+        help="write the report of the matching --format to FILE (`-`: standard output)",
+    )
+    check.add_argument(
+        "--context",
+        metavar="DIR",
+        help="read DIR too, for cross-resource rules, but report only on PATHs "
+        "(`:git` is the git work tree root)",
+    )
     check.add_argument("--select", action="append", metavar="RULE,...", help="run only these rules")
     check.add_argument("--ignore", action="append", metavar="RULE,...", help="skip these rules")
     check.add_argument(
         "--fail-level",
         choices=FAIL_LEVELS,
-        default="error",
-        help="exit 1 when a finding is at or above this severity (default: error)",
+        default="warning",
+        help="exit 1 when a finding is at or above this severity (default: warning)",
     )
     check.add_argument(
         "--stdin-filename", metavar="NAME", default="<stdin>", help="file name to report for `-`"
@@ -72,36 +89,63 @@ def _use_color(choice: str, stream: TextIO) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
+def _context_root(value: str) -> str:
+    """Resolve `--context`; `:git` asks git for the work tree root."""
+    if value != ":git":
+        return value
+    import subprocess
+
+    try:
+        proc = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise UsageError(f"--context :git: cannot run git: {exc}") from None
+    if proc.returncode != 0:
+        raise UsageError("--context :git: not inside a git work tree")
+    return os.path.relpath(proc.stdout.strip()) if proc.stdout.strip() else "."
+
+
 def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from kubelint.discover import DiscoveryError, discover
     from kubelint.engine import SelectionError, select_rules
     from kubelint.model import Severity
+    from kubelint.outputs import OutputError, in_github_actions, pair, write_reports
+    from kubelint.progress import progress_bar
     from kubelint.registry import default_registry
     from kubelint.reporters import ReportOptions
-    from kubelint.run import RunOptions, run
+    from kubelint.run import RunOptions, ordered_inputs, run
 
     registry = default_registry()
-    if args.format not in registry.reporters:
-        raise UsageError(
-            f"unknown format {args.format!r}; choose one of {', '.join(sorted(registry.reporters))}"
-        )
+    formats = args.format or (["text", "github"] if in_github_actions() else ["text"])
     try:
+        destinations = pair(formats, args.output or [], list(registry.reporters))
         targets = discover(args.paths, stdin_name=args.stdin_filename)
+        context = discover([_context_root(args.context)]) if args.context else []
         active = select_rules(registry, _split(args.select), _split(args.ignore))
-    except (DiscoveryError, SelectionError) as exc:
+    except (DiscoveryError, SelectionError, OutputError) as exc:
         raise UsageError(str(exc)) from None
     for error in registry.errors:
         stderr.write(f"kubelint: error: plugin {error.plugin}: {error.message}\n")
-    result = run(RunOptions(targets, active), stdin=sys.stdin.buffer if "-" in args.paths else None)
-    reporter = registry.reporters[args.format]()
-    if args.output:
-        try:
-            with Path(args.output).open("w", encoding="utf-8", newline="\n") as handle:
-                reporter.render(result, handle, ReportOptions(color=False))
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
-    else:
-        reporter.render(result, stdout, ReportOptions(color=_use_color(args.color, stdout)))
+    options = RunOptions(targets, active, context)
+    stdin = sys.stdin.buffer if "-" in args.paths else None
+    with progress_bar(stderr, len(ordered_inputs(options))) as advance:
+        result = run(options, stdin=stdin, progress=advance)
+    try:
+        write_reports(
+            result,
+            destinations,
+            registry.reporters,
+            stdout,
+            ReportOptions(stderr=stderr),
+            color=_use_color(args.color, stdout),
+        )
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
     threshold = Severity.parse(args.fail_level)
     failed = any(f.severity >= threshold and not f.suppressed for f in result.findings)
     if registry.errors:
@@ -125,7 +169,7 @@ def _explain(args: argparse.Namespace, stdout: TextIO) -> int:
     rule = registry.rule(args.rule)
     if rule is None:
         raise UsageError(f"unknown rule {args.rule!r} (see `kubelint rules`)")
-    stdout.write(rule_markdown(rule, registry))
+    stdout.write(rule_markdown(rule))
     return EXIT_OK
 
 

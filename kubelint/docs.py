@@ -40,7 +40,7 @@ def _example_block(title: str, example: Example, rule_id: str) -> list[str]:
     return lines
 
 
-def rule_markdown(rule: RuleDefinition, registry: Registry) -> str:
+def rule_markdown(rule: RuleDefinition) -> str:
     """Return the full Markdown documentation of one rule."""
     lines = [f"# {rule.id}", "", f"**{rule.title}**", ""]
     lines.append(f"- Severity: `{rule.severity.label}`")
@@ -85,7 +85,7 @@ def index_markdown(registry: Registry) -> str:
 
 def render_docs(registry: Registry) -> dict[str, str]:
     """Return every generated documentation file by name."""
-    files = {f"{r.id}.md": rule_markdown(r, registry) for r in registry.rules.values()}
+    files = {f"{r.id}.md": rule_markdown(r) for r in registry.rules.values()}
     files["README.md"] = index_markdown(registry)
     return files
 

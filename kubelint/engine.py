@@ -139,9 +139,13 @@ class Engine:
                     findings.append(self.finding(rule.id, resource, violation))
             except Exception as exc:
                 findings.append(self._internal_error(rule.id, resource, exc))
+        self.keep(resource)
+        return findings
+
+    def keep(self, resource: Resource) -> None:
+        """Hold a resource for the cross-resource rules, if any of them needs its kind."""
         if self._set_rules and (self._keep_kinds is None or resource.kind in self._keep_kinds):
             self._kept.append(resource)
-        return findings
 
     def holds(self, file: str) -> bool:
         """Return True when a kept resource (for cross-resource rules) comes from `file`."""

@@ -133,6 +133,20 @@ class RunSummary:
 
 
 @dataclass(frozen=True)
+class RuleMeta:
+    """What reporters may say about a rule that ran (SARIF lists every one)."""
+
+    id: str
+    title: str
+    severity: Severity
+    description: str
+    tags: tuple[str, ...] = ()
+    help_text: str = ""
+    help_markdown: str = ""
+    help_uri: str = ""
+
+
+@dataclass(frozen=True)
 class RunResult:
     """Everything a reporter needs: findings in order, counts, and the sources for snippets."""
 
@@ -140,6 +154,7 @@ class RunResult:
     summary: RunSummary
     sources: dict[str, str] = field(default_factory=dict)
     version: str = ""
+    rules: tuple[RuleMeta, ...] = ()
 
     def counts(self) -> dict[str, int]:
         """Return unsuppressed finding counts by severity label, worst first."""

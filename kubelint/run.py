@@ -7,11 +7,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from kubelint import __version__
+from kubelint import DOCS_URL, __version__
 from kubelint.discover import Target
 from kubelint.engine import ActiveRule, Engine, problems_to_findings
 from kubelint.load import MAX_FILE_BYTES, LoadProblem, load_bytes
-from kubelint.model import Finding, RunResult, RunSummary, Span
+from kubelint.model import Finding, RuleMeta, RunResult, RunSummary, Span
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,28 @@ class RunOptions:
 
     targets: Sequence[Target]
     rules: Sequence[ActiveRule]
+    # Files read only as context for cross-resource rules (the rest of the repository when a
+    # hook passes just the changed files); nothing is reported about them.
+    context: Sequence[Target] = ()
+
+
+def ordered_inputs(options: RunOptions) -> list[tuple[Target, bool]]:
+    """Return every file to read in apply order, each with whether it is reported on.
+
+    With context, files are read in the context's own order (as if the whole repository were
+    linted) so that "applied before" means the same as in a full run; named files outside the
+    context come last.
+    """
+    if not options.context:
+        return [(t, True) for t in options.targets]
+    named = {t.name for t in options.targets}
+    seen: set[str] = set()
+    out: list[tuple[Target, bool]] = []
+    for target in options.context:
+        out.append((target, target.name in named))
+        seen.add(target.name)
+    out.extend((t, True) for t in options.targets if t.name not in seen)
+    return out
 
 
 def _read(target: Target, stdin: BinaryIO | None) -> bytes | LoadProblem:
@@ -64,13 +86,20 @@ def _run(
     sources: dict[str, str] = {}
     documents = resources = 0
     order = 0
-    for number, target in enumerate(options.targets):
+    reported: set[str] = set()
+    for number, (target, report) in enumerate(ordered_inputs(options)):
         data = _read(target, stdin)
         if isinstance(data, LoadProblem):
-            findings.extend(problems_to_findings(engine, target.name, [data]))
+            if report:
+                findings.extend(problems_to_findings(engine, target.name, [data]))
             continue
         loaded = load_bytes(target.name, data, order)
         order += len(loaded.resources)
+        if not report:
+            for resource in loaded.resources:
+                engine.keep(resource)
+            continue
+        reported.add(target.name)
         documents += loaded.documents
         resources += len(loaded.resources)
         before = len(findings)
@@ -83,10 +112,33 @@ def _run(
             sources[target.name] = loaded.text
         if progress is not None:
             progress(number + 1)
-    findings.extend(engine.check_set())
+    findings.extend(f for f in engine.check_set() if f.file in reported or f.file == "<run>")
     findings.sort(key=Finding.sort_key)
     summary = RunSummary(files=len(options.targets), documents=documents, resources=resources)
-    return RunResult(tuple(_dedupe(findings)), summary, sources, __version__)
+    metas = tuple(rule_meta(rule) for rule in options.rules)
+    return RunResult(tuple(_dedupe(findings)), summary, sources, __version__, metas)
+
+
+def rule_meta(rule: ActiveRule) -> RuleMeta:
+    """Describe an active rule for reporters, with its documentation as text and Markdown."""
+    from kubelint.docs import rule_markdown
+
+    definition = rule.definition
+    text = "\n\n".join(
+        part
+        for part in (definition.description, definition.rationale, definition.remediation)
+        if part
+    )
+    return RuleMeta(
+        id=definition.id,
+        title=definition.title,
+        severity=rule.severity,
+        description=definition.description,
+        tags=definition.tags,
+        help_text=text,
+        help_markdown=rule_markdown(definition),
+        help_uri=f"{DOCS_URL}/{definition.id}.md",
+    )
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -128,12 +128,14 @@ def test_text_report_has_location_snippet_and_caret() -> None:
 
 def test_fail_level_decides_exit_code() -> None:
     pod = rel(PROJECT / "pod.yaml")
-    assert (
-        run_cli("check", pod, "--select", "bare-pod")[0] == 0
-    )  # a warning, default fail level error
-    assert run_cli("check", pod, "--select", "bare-pod", "--fail-level", "warning")[0] == 1
-    assert run_cli("check", pod, "--select", "host-namespaces")[0] == 1
-    assert run_cli("check", pod, "--ignore", "host-namespaces,label-syntax")[0] == 0
+    # bare-pod is a warning: it fails the default level (warning), not --fail-level error.
+    assert run_cli("check", pod, "--select", "bare-pod")[0] == 1
+    assert run_cli("check", pod, "--select", "bare-pod", "--fail-level", "error")[0] == 0
+    assert run_cli("check", pod, "--select", "host-namespaces", "--fail-level", "error")[0] == 1
+    errors = "host-namespaces,label-syntax"
+    assert run_cli("check", pod, "--ignore", errors, "--fail-level", "error")[0] == 0
+    assert run_cli("check", pod, "--ignore", errors)[0] == 1
+    assert run_cli("check", rel(CLEAN), "--fail-level", "info")[0] == 0
 
 
 def test_select_limits_rules() -> None:

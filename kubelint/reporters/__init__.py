@@ -14,6 +14,10 @@ class ReportOptions:
     """How output should look where it goes."""
 
     color: bool = False
+    # The directory paths are reported relative to (SARIF %SRCROOT%, the GitHub workspace).
+    root: str | None = None
+    # Where a reporter says something about the report itself (e.g. SARIF truncation).
+    stderr: TextIO | None = None
 
 
 class Reporter(Protocol):
@@ -39,4 +43,14 @@ def builtin_reporters() -> Mapping[str, ReporterFactory]:
 
         return JsonReporter()
 
-    return {"text": text, "json": json}
+    def sarif() -> Reporter:
+        from kubelint.reporters.sarif import SarifReporter
+
+        return SarifReporter()
+
+    def github() -> Reporter:
+        from kubelint.reporters.github import GithubReporter
+
+        return GithubReporter()
+
+    return {"text": text, "json": json, "sarif": sarif, "github": github}
