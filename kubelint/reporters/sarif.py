@@ -134,14 +134,15 @@ def _rules(result: RunResult) -> list[RuleMeta]:
     return sorted(metas.values(), key=lambda m: m.id)
 
 
-def keep(findings: Iterable[Finding], limit: int = MAX_RESULTS) -> tuple[list[Finding], int]:
+def keep(findings: Iterable[Finding], limit: int | None = None) -> tuple[list[Finding], int]:
     """Return at most `limit` findings, worst first then by position, and how many were dropped."""
+    limit = MAX_RESULTS if limit is None else limit
     ordered = sorted(findings, key=lambda f: (-f.severity, f.suppressed, f.sort_key()))
     kept = sorted(ordered[:limit], key=Finding.sort_key)
     return kept, max(0, len(ordered) - limit)
 
 
-def build_log(result: RunResult, root: Path, limit: int = MAX_RESULTS) -> tuple[Any, int]:
+def build_log(result: RunResult, root: Path, limit: int | None = None) -> tuple[Any, int]:
     """Return the SARIF log as JSON data and the number of results left out over the limit."""
     import sarif_om as om
 
@@ -162,8 +163,8 @@ def build_log(result: RunResult, root: Path, limit: int = MAX_RESULTS) -> tuple[
         results=[_result(f, index, root) for f in findings],
         column_kind="unicodeCodePoints",
     )
-    log = om.SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
-    data = to_json(log)
+    log = to_json(om.SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run]))
+    data = {"$schema": log.pop("$schema"), "version": log.pop("version"), **log}
     if dropped:
         data["runs"][0]["properties"] = {"truncated": True, "omittedResults": dropped}
     return data, dropped
@@ -179,7 +180,7 @@ class SarifReporter:
         if dropped:
             err = options.stderr or sys.stderr
             err.write(
-                f"kubelint: SARIF holds the {MAX_RESULTS:,} most severe results; {dropped:,} "
+                f"kubelint: SARIF holds the {len(result.findings) - dropped:,} most severe results; {dropped:,} "
                 "more were left out (GitHub code scanning rejects larger runs)\n"
             )
         stream.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
