@@ -84,9 +84,23 @@ def test_hook_fails_on_bad_and_passes_on_good_with_repository_context(tmp_path: 
 
     def hook(*files: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "kubelint",
-             "--color", "never", "--files", *files],
-            cwd=repo, env=env, capture_output=True, text=True, timeout=600,
+            [
+                sys.executable,
+                "-m",
+                "pre_commit",
+                "try-repo",
+                str(ROOT),
+                "kubelint",
+                "--color",
+                "never",
+                "--files",
+                *files,
+            ],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
 
     bad = hook("bad.yaml")

@@ -180,7 +180,8 @@ class SarifReporter:
         if dropped:
             err = options.stderr or sys.stderr
             err.write(
-                f"kubelint: SARIF holds the {len(result.findings) - dropped:,} most severe results; {dropped:,} "
-                "more were left out (GitHub code scanning rejects larger runs)\n"
+                f"kubelint: SARIF holds the {len(result.findings) - dropped:,} most severe "
+                f"results; {dropped:,} more were left out (GitHub code scanning rejects larger "
+                "runs)\n"
             )
         stream.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
