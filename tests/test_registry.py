@@ -107,3 +107,12 @@ def test_generated_docs_are_up_to_date() -> None:
 def test_data_dirs_found() -> None:
     assert (data_dir("rules") / "bare-pod.yaml").is_file()
     assert (data_dir("schemas") / "rule.schema.json").is_file()
+
+
+def test_every_template_module_is_registered() -> None:
+    from kubelint.templates import MODULES
+
+    on_disk = {p.stem for p in (ROOT / "kubelint" / "templates").glob("*.py")} - {"__init__"}
+    assert set(MODULES) == on_disk
+    used = {r.template for r in RULES if r.template}
+    assert used == set(REGISTRY.templates)
