@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from kubelint import __version__
@@ -63,8 +64,24 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--fail-level",
         choices=FAIL_LEVELS,
-        default="warning",
+        default=None,
         help="exit 1 when a finding is at or above this severity (default: warning)",
+    )
+    check.add_argument("--config", metavar="FILE", help="configuration file (default: nearest)")
+    check.add_argument("--no-config", action="store_true", help="ignore configuration files")
+    check.add_argument(
+        "--rule-dir", action="append", metavar="DIR", help="directory of custom rule files"
+    )
+    check.add_argument(
+        "--no-inline-suppressions",
+        action="store_true",
+        help="ignore `# kubelint:` comments and ignore.kubelint.io annotations (for audits)",
+    )
+    check.add_argument(
+        "--baseline", metavar="FILE", help="report only findings not recorded in FILE"
+    )
+    check.add_argument(
+        "--write-baseline", metavar="FILE", help="record the current findings in FILE and exit 0"
     )
     check.add_argument(
         "--stdin-filename", metavar="NAME", default="<stdin>", help="file name to report for `-`"
@@ -89,52 +106,57 @@ def _use_color(choice: str, stream: TextIO) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-def _context_root(value: str) -> str:
-    """Resolve `--context`; `:git` asks git for the work tree root."""
-    if value != ":git":
-        return value
-    import subprocess
-
-    try:
-        proc = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=30,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise UsageError(f"--context :git: cannot run git: {exc}") from None
-    if proc.returncode != 0:
-        raise UsageError("--context :git: not inside a git work tree")
-    return os.path.relpath(proc.stdout.strip()) if proc.stdout.strip() else "."
-
-
 def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from kubelint.discover import DiscoveryError, discover
-    from kubelint.engine import SelectionError, select_rules
+    from kubelint.baseline import BaselineError, read_baseline, write_baseline
     from kubelint.model import Severity
+    from kubelint.options import Flags, SetupError, prepare
     from kubelint.outputs import OutputError, in_github_actions, pair, write_reports
     from kubelint.progress import progress_bar
-    from kubelint.registry import default_registry
     from kubelint.reporters import ReportOptions
     from kubelint.run import RunOptions, ordered_inputs, run
 
-    registry = default_registry()
-    formats = args.format or (["text", "github"] if in_github_actions() else ["text"])
+    flags = Flags(
+        paths=args.paths,
+        config=args.config,
+        no_config=args.no_config,
+        select=_split(args.select),
+        ignore=_split(args.ignore),
+        rule_dirs=args.rule_dir or (),
+        fail_level=args.fail_level,
+        context=args.context,
+        inline_suppressions=False if args.no_inline_suppressions else None,
+        baseline=args.baseline,
+        stdin_filename=args.stdin_filename,
+    )
     try:
+        prepared = prepare(flags)
+        registry = prepared.registry
+        formats = args.format or (["text", "github"] if in_github_actions() else ["text"])
         destinations = pair(formats, args.output or [], list(registry.reporters))
-        targets = discover(args.paths, stdin_name=args.stdin_filename)
-        context = discover([_context_root(args.context)]) if args.context else []
-        active = select_rules(registry, _split(args.select), _split(args.ignore))
-    except (DiscoveryError, SelectionError, OutputError) as exc:
+        recorded = read_baseline(prepared.baseline) if prepared.baseline else None
+    except (SetupError, OutputError, BaselineError) as exc:
         raise UsageError(str(exc)) from None
     for error in registry.errors:
         stderr.write(f"kubelint: error: plugin {error.plugin}: {error.message}\n")
-    options = RunOptions(targets, active, context)
+    options = RunOptions(
+        prepared.targets,
+        prepared.rules,
+        prepared.context,
+        known_rules=frozenset(registry.rules),
+        inline_suppressions=prepared.inline_suppressions,
+        baseline=None if args.write_baseline else recorded,
+        baseline_source=str(prepared.baseline or ""),
+    )
     stdin = sys.stdin.buffer if "-" in args.paths else None
     with progress_bar(stderr, len(ordered_inputs(options))) as advance:
         result = run(options, stdin=stdin, progress=advance)
+    if args.write_baseline:
+        try:
+            count = write_baseline(Path(args.write_baseline), result.findings)
+        except BaselineError as exc:
+            raise UsageError(str(exc)) from None
+        stderr.write(f"kubelint: recorded {count} finding(s) in {args.write_baseline}\n")
+        return EXIT_USAGE if registry.errors else EXIT_OK
     try:
         write_reports(
             result,
@@ -146,7 +168,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         )
     except OutputError as exc:
         raise UsageError(str(exc)) from None
-    threshold = Severity.parse(args.fail_level)
+    threshold = Severity.parse(prepared.fail_level)
     failed = any(f.severity >= threshold and not f.suppressed for f in result.findings)
     if registry.errors:
         return EXIT_USAGE

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +29,14 @@ def _display(path: Path) -> str:
     return text.replace(os.sep, "/")
 
 
-def _walk(root: Path, seen: set[tuple[int, int]]) -> Iterator[Target]:
+Exclude = Callable[[Path], bool]
+
+
+def _never(path: Path) -> bool:
+    return False
+
+
+def _walk(root: Path, seen: set[tuple[int, int]], exclude: Exclude = _never) -> Iterator[Target]:
     try:
         st = root.stat()
     except OSError:
@@ -46,18 +53,26 @@ def _walk(root: Path, seen: set[tuple[int, int]]) -> Iterator[Target]:
         if entry.name.startswith("."):
             continue
         path = Path(entry.path)
+        if exclude(path):
+            continue
         try:
             mode = path.stat().st_mode
         except OSError:
             continue  # A dangling symlink.
         if stat.S_ISDIR(mode):
-            yield from _walk(path, seen)
+            yield from _walk(path, seen, exclude)
         elif stat.S_ISREG(mode) and entry.name.lower().endswith(EXTENSIONS):
             yield Target(_display(path), path)
 
 
-def discover(paths: Sequence[str], stdin_name: str = "<stdin>") -> list[Target]:
-    """Expand command-line paths into targets in a deterministic order; raise on missing paths."""
+def discover(
+    paths: Sequence[str], stdin_name: str = "<stdin>", exclude: Exclude = _never
+) -> list[Target]:
+    """Expand command-line paths into targets in a deterministic order; raise on missing paths.
+
+    `exclude` applies to files named explicitly too: pre-commit names every changed file, and
+    an excluded file must stay excluded then.
+    """
     targets: list[Target] = []
     seen_dirs: set[tuple[int, int]] = set()
     seen_files: set[str] = set()
@@ -72,8 +87,10 @@ def discover(paths: Sequence[str], stdin_name: str = "<stdin>") -> list[Target]:
             raise DiscoveryError(f"{raw}: no such file or directory") from None
         except OSError as exc:
             raise DiscoveryError(f"{raw}: {exc.strerror or exc}") from None
+        if exclude(path):
+            continue
         if stat.S_ISDIR(mode):
-            found = _walk(path, seen_dirs)
+            found = _walk(path, seen_dirs, exclude)
         elif stat.S_ISREG(mode):
             # A file named explicitly is linted whatever its extension.
             found = iter([Target(_display(path), path)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from kubelint.config import RuleSetting
 from kubelint.load import LoadProblem
 from kubelint.model import (
     Finding,
@@ -47,27 +48,38 @@ def select_rules(
     registry: Registry,
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
-    severities: Mapping[str, Severity] | None = None,
+    settings: Mapping[str, RuleSetting] | None = None,
 ) -> list[ActiveRule]:
-    """Return the rules to run; unknown names in select/ignore are a SelectionError."""
-    for name in (*select, *ignore):
+    """Return the rules to run; unknown names in select/ignore are a SelectionError.
+
+    Without `select`, the rules enabled by default run, plus those the settings enable; a
+    setting that turns a rule off wins over the defaults but not over an explicit `select`.
+    """
+    settings = settings or {}
+    for name in (*select, *ignore, *settings):
         if name not in registry.rules and name.upper() != "ALL":
             raise SelectionError(f"unknown rule {name!r} (see `kubelint rules`)")
-    chosen = (
-        set(registry.rules) if not select or "ALL" in {s.upper() for s in select} else set(select)
-    )
+    if "ALL" in {s.upper() for s in select}:
+        chosen = set(registry.rules)
+    elif select:
+        chosen = set(select)
+    else:
+        chosen = {rule_id for rule_id, rule in registry.rules.items() if rule.enabled}
+        chosen |= {rule_id for rule_id, s in settings.items() if s.enabled}
+        chosen -= {rule_id for rule_id, s in settings.items() if s.enabled is False}
     chosen -= set(ignore)
     active = []
     for rule_id in sorted(chosen):
         rule = registry.rules[rule_id]
-        severity = (severities or {}).get(rule_id, rule.severity)
+        setting = settings.get(rule_id, RuleSetting())
+        severity = setting.severity or rule.severity
         if rule.template is not None:
             template = registry.templates[rule.template]
             active.append(
                 ActiveRule(
                     rule,
                     severity,
-                    rule.params,
+                    {**rule.params, **setting.params},
                     template.check,
                     template.check_set,
                     template.set_kinds,

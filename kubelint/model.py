@@ -147,6 +147,15 @@ class RuleMeta:
 
 
 @dataclass(frozen=True)
+class BaselineStats:
+    """How a baseline applied: findings it hid, and recorded entries that no longer occur."""
+
+    file: str
+    matched: int
+    stale: int
+
+
+@dataclass(frozen=True)
 class RunResult:
     """Everything a reporter needs: findings in order, counts, and the sources for snippets."""
 
@@ -155,6 +164,11 @@ class RunResult:
     sources: dict[str, str] = field(default_factory=dict)
     version: str = ""
     rules: tuple[RuleMeta, ...] = ()
+    baseline: BaselineStats | None = None
+
+    def suppressed(self) -> int:
+        """Return how many findings a suppression covers."""
+        return sum(1 for f in self.findings if f.suppressed)
 
     def counts(self) -> dict[str, int]:
         """Return unsuppressed finding counts by severity label, worst first."""

@@ -58,6 +58,8 @@ class RuleDefinition:
     good: Example | None = None
     # Rules reported by the loader or engine itself rather than by a template.
     builtin_kind: str | None = None
+    # Rules off by default run only when selected or configured.
+    enabled: bool = True
 
 
 def _need(data: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
@@ -160,6 +162,7 @@ def parse_rule(data: Any, source: str, positions: PositionIndex | None = None) -
         bad=_example(examples.get("bad"), where("examples", "bad")),
         good=_example(examples.get("good"), where("examples", "good")),
         builtin_kind=builtin_kind,
+        enabled=data.get("enabled", True) is not False,
     )
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gc
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import BinaryIO
 
-from kubelint import DOCS_URL, __version__
+from kubelint import DOCS_URL, __version__, suppress
+from kubelint.baseline import apply_baseline
 from kubelint.discover import Target
 from kubelint.engine import ActiveRule, Engine, problems_to_findings
 from kubelint.load import MAX_FILE_BYTES, LoadProblem, load_bytes
@@ -23,6 +25,12 @@ class RunOptions:
     # Files read only as context for cross-resource rules (the rest of the repository when a
     # hook passes just the changed files); nothing is reported about them.
     context: Sequence[Target] = ()
+    # Every rule id the registry knows (a suppression naming another one is reported).
+    known_rules: frozenset[str] = frozenset()
+    inline_suppressions: bool = True
+    # A baseline: recorded (file, fingerprint) counts, and where they came from.
+    baseline: Counter[tuple[str, str]] | None = None
+    baseline_source: str = ""
 
 
 def ordered_inputs(options: RunOptions) -> list[tuple[Target, bool]]:
@@ -82,11 +90,13 @@ def _run(
     progress: Callable[[int], None] | None,
 ) -> RunResult:
     engine = Engine(options.rules)
+    known = options.known_rules or frozenset(rule.id for rule in options.rules)
     findings: list[Finding] = []
     sources: dict[str, str] = {}
     documents = resources = 0
     order = 0
     reported: set[str] = set()
+    index = suppress.Index()
     for number, (target, report) in enumerate(ordered_inputs(options)):
         data = _read(target, stdin)
         if isinstance(data, LoadProblem):
@@ -100,6 +110,11 @@ def _run(
                 engine.keep(resource)
             continue
         reported.add(target.name)
+        problems_before = len(index.problems)
+        if options.inline_suppressions:
+            suppress.scan_comments(index, target.name, loaded.text, known)
+            for resource in loaded.resources:
+                suppress.scan_annotations(index, resource, known)
         documents += loaded.documents
         resources += len(loaded.resources)
         before = len(findings)
@@ -108,15 +123,23 @@ def _run(
             findings.extend(engine.check_resource(resource))
         # Keep the text only where a report may quote it: files with findings, or whose
         # objects a cross-resource rule still holds.
-        if len(findings) > before or engine.holds(target.name):
+        if len(findings) > before or engine.holds(target.name) or index.problems[problems_before:]:
             sources[target.name] = loaded.text
         if progress is not None:
             progress(number + 1)
     findings.extend(f for f in engine.check_set() if f.file in reported or f.file == "<run>")
+    if engine.is_active(suppress.INVALID):
+        findings.extend(
+            replace(p, severity=engine.severity(suppress.INVALID)) for p in index.problems
+        )
+    findings = suppress.apply(index, findings)
+    stats = None
+    if options.baseline is not None:
+        findings, stats = apply_baseline(findings, options.baseline, options.baseline_source)
     findings.sort(key=Finding.sort_key)
     summary = RunSummary(files=len(options.targets), documents=documents, resources=resources)
     metas = tuple(rule_meta(rule) for rule in options.rules)
-    return RunResult(tuple(_dedupe(findings)), summary, sources, __version__, metas)
+    return RunResult(tuple(_dedupe(findings)), summary, sources, __version__, metas, stats)
 
 
 def rule_meta(rule: ActiveRule) -> RuleMeta:

@@ -62,9 +62,8 @@ def lint_text(
     """Lint one manifest given as text and return all findings, sorted."""
     reg = registry or default_registry()
     active = select_rules(reg, list(rules))
-    result = run(
-        RunOptions([Target(filename, None)], active), stdin=io.BytesIO(text.encode("utf-8"))
-    )
+    options = RunOptions([Target(filename, None)], active, known_rules=frozenset(reg.rules))
+    result = run(options, stdin=io.BytesIO(text.encode("utf-8")))
     return list(result.findings)
 
 

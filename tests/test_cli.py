@@ -92,6 +92,7 @@ def test_json_report_contract() -> None:
         "resources": 3,
         "findings": 22,
         "by_severity": {"error": 4, "warning": 18},
+        "suppressed": 0,
     }
     keys = [(f["file"], f["line"], f["column"], f["rule"]) for f in report["findings"]]
     assert keys == sorted(keys)

@@ -28,7 +28,7 @@ def _ids(rules: list[RuleDefinition]) -> list[str]:
 
 def test_registry_loads_without_errors(registry: Registry) -> None:
     assert registry.errors == ()
-    assert len(registry.rules) == len(RULE_FILES) == 17
+    assert len(registry.rules) == len(RULE_FILES) == 18
 
 
 def test_hookimpls_match_specs() -> None:

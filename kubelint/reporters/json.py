@@ -41,16 +41,24 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
 def report_dict(result: RunResult) -> dict[str, Any]:
     """Return the whole report as plain data."""
     counts = result.counts()
+    summary: dict[str, Any] = {
+        "files": result.summary.files,
+        "documents": result.summary.documents,
+        "resources": result.summary.resources,
+        "findings": sum(counts.values()),
+        "by_severity": counts,
+        "suppressed": result.suppressed(),
+    }
+    if result.baseline is not None:
+        summary["baseline"] = {
+            "file": result.baseline.file,
+            "matched": result.baseline.matched,
+            "stale": result.baseline.stale,
+        }
     return {
         "version": result.version,
         "findings": [finding_dict(f) for f in result.findings],
-        "summary": {
-            "files": result.summary.files,
-            "documents": result.summary.documents,
-            "resources": result.summary.resources,
-            "findings": sum(counts.values()),
-            "by_severity": counts,
-        },
+        "summary": summary,
     }
 
 

@@ -38,12 +38,21 @@ def summary_line(result: RunResult) -> str:
     checked = f"{files} file{'s' if files != 1 else ''}, {result.summary.resources} object" + (
         "s" if result.summary.resources != 1 else ""
     )
+    notes = []
+    if result.suppressed():
+        notes.append(f"{result.suppressed()} suppressed")
+    if result.baseline is not None:
+        notes.append(
+            f"{result.baseline.matched} in the baseline, {result.baseline.stale} baseline "
+            f"entr{'y' if result.baseline.stale == 1 else 'ies'} no longer found"
+        )
+    tail = f" ({'; '.join(notes)})" if notes else ""
     if not total:
-        return f"No problems found ({checked} checked)."
+        return f"No problems found ({checked} checked){tail}."
     parts = ", ".join(
         f"{n} {label}{'s' if n != 1 and label != 'info' else ''}" for label, n in counts.items()
     )
-    return f"Found {total} problem{'s' if total != 1 else ''} ({parts}) in {checked}."
+    return f"Found {total} problem{'s' if total != 1 else ''} ({parts}) in {checked}{tail}."
 
 
 class TextReporter:

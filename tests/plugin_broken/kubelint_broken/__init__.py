@@ -1,0 +1,1 @@
+"""Broken kubelint plugins: one fails to import, one ships a rule naming an unknown template."""
