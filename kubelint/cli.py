@@ -7,9 +7,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from kubelint import __version__
+
+if TYPE_CHECKING:
+    from kubelint.registry import Registry
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -90,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--color", choices=("auto", "always", "never"), default="auto", help="colour text output"
     )
     rules = sub.add_parser("rules", help="list every rule")
-    rules.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    rules.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
     explain = sub.add_parser("explain", help="show a rule's full documentation")
     explain.add_argument("rule", metavar="RULE")
     return parser
@@ -136,8 +139,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         recorded = read_baseline(prepared.baseline) if prepared.baseline else None
     except (SetupError, OutputError, BaselineError) as exc:
         raise UsageError(str(exc)) from None
-    for error in registry.errors:
-        stderr.write(f"kubelint: error: plugin {error.plugin}: {error.message}\n")
+    _plugin_errors(registry, stderr)
     options = RunOptions(
         prepared.targets,
         prepared.rules,
@@ -175,15 +177,23 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
-def _rules(args: argparse.Namespace, stdout: TextIO) -> int:
+def _plugin_errors(registry: Registry, stderr: TextIO) -> int:
+    """Print plugin errors; return the exit code they imply."""
+    for error in registry.errors:
+        stderr.write(f"kubelint: error: plugin {error.plugin}: {error.message}\n")
+    return EXIT_USAGE if registry.errors else EXIT_OK
+
+
+def _rules(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from kubelint.docs import rules_table
     from kubelint.registry import default_registry
 
-    stdout.write(rules_table(default_registry(), as_json=args.format == "json"))
-    return EXIT_OK
+    registry = default_registry()
+    stdout.write(rules_table(registry, args.format))
+    return _plugin_errors(registry, stderr)
 
 
-def _explain(args: argparse.Namespace, stdout: TextIO) -> int:
+def _explain(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from kubelint.docs import rule_markdown
     from kubelint.registry import default_registry
 
@@ -192,7 +202,7 @@ def _explain(args: argparse.Namespace, stdout: TextIO) -> int:
     if rule is None:
         raise UsageError(f"unknown rule {args.rule!r} (see `kubelint rules`)")
     stdout.write(rule_markdown(rule))
-    return EXIT_OK
+    return _plugin_errors(registry, stderr)
 
 
 def main(
@@ -210,9 +220,9 @@ def main(
         if args.command == "check":
             return _check(args, out, err)
         if args.command == "rules":
-            return _rules(args, out)
+            return _rules(args, out, err)
         if args.command == "explain":
-            return _explain(args, out)
+            return _explain(args, out, err)
         parser.print_help(out)
         return EXIT_USAGE
     except UsageError as exc:

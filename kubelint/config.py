@@ -147,6 +147,17 @@ def _normalise(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _deepest(error: Any) -> Any:
+    """For a rule setting written as a mapping, report what is wrong inside the mapping."""
+    if error.validator == "oneOf" and isinstance(error.instance, dict) and error.context:
+        inner = [
+            e for e in error.context if e.relative_schema_path and e.relative_schema_path[0] == 1
+        ]
+        if inner:
+            return _deepest(max(inner, key=lambda e: len(e.absolute_path)))
+    return error
+
+
 def _describe(error: Any) -> str:
     """Turn a jsonschema error into a sentence a person would write."""
     validator = error.validator
@@ -216,7 +227,7 @@ def validate(
     validator = Draft202012Validator(json.loads(schema_text))
     errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
-        error = errors[0]
+        error = _deepest(errors[0])
         path = tuple(error.absolute_path)
         key = format_path(path) or "(top level)"
         raise ConfigError(f"{locator.where(path)}: {key}: {_describe(error)}")

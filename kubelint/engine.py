@@ -49,11 +49,14 @@ def select_rules(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     settings: Mapping[str, RuleSetting] | None = None,
+    *,
+    explicit: bool = True,
 ) -> list[ActiveRule]:
     """Return the rules to run; unknown names in select/ignore are a SelectionError.
 
-    Without `select`, the rules enabled by default run, plus those the settings enable; a
-    setting that turns a rule off wins over the defaults but not over an explicit `select`.
+    Without `select`, the rules enabled by default run, plus those the settings enable. A
+    setting that turns a rule off wins over the defaults and over a `select` from the same
+    configuration, but not over an `explicit` select given on the command line.
     """
     settings = settings or {}
     for name in (*select, *ignore, *settings):
@@ -66,6 +69,7 @@ def select_rules(
     else:
         chosen = {rule_id for rule_id, rule in registry.rules.items() if rule.enabled}
         chosen |= {rule_id for rule_id, s in settings.items() if s.enabled}
+    if not (select and explicit):
         chosen -= {rule_id for rule_id, s in settings.items() if s.enabled is False}
     chosen -= set(ignore)
     active = []

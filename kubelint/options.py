@@ -143,7 +143,7 @@ def _prepare(flags: Flags, extra_plugins: Sequence[object]) -> Prepared:
         unknown_rules(config, list(registry.rules), locator)
     select = list(flags.select) or list(config.select)
     ignore = list(flags.ignore) or list(config.ignore)
-    rules = select_rules(registry, select, ignore, config.rules)
+    rules = select_rules(registry, select, ignore, config.rules, explicit=bool(flags.select))
     excluder = Excluder.create(config.root, config.exclude)
     targets = discover(flags.paths, stdin_name=flags.stdin_filename, exclude=excluder.excluded)
     context_dir = flags.context or config.context

@@ -12,7 +12,7 @@ import pluggy
 
 from kubelint.entrypoints import entry_points
 from kubelint.hookspecs import PROJECT, KubelintSpec
-from kubelint.ruledef import RuleDefinition, RuleFileError, load_rule_dir
+from kubelint.ruledef import RuleDefinition, RuleFileError, load_rule_file
 
 if TYPE_CHECKING:
     from kubelint.reporters import ReporterFactory
@@ -69,6 +69,8 @@ def plugin_manager(
         if not pm.is_registered(builtin):
             pm.register(builtin, name="builtin")
     for plugin in extra:
+        if pm.is_registered(plugin):
+            continue  # already loaded through its entry point (an installed plugin under test)
         name = plugin.__name__ if isinstance(plugin, ModuleType) else repr(plugin)
         pm.register(plugin, name=name)
     return pm, errors
@@ -90,70 +92,115 @@ def _call(
     return out
 
 
-def build_registry(
-    pm: pluggy.PluginManager,
-    errors: Sequence[PluginError] = (),
-    rule_dirs: Sequence[Path] = (),
-) -> Registry:
-    """Collect contributions from every registered plugin plus user rule directories."""
+def _items(plugin: str, hook: str, result: object, problems: list[PluginError]) -> list[object]:
+    """Return a hook's result as a list; anything else is that plugin's error, not a crash."""
+    if isinstance(result, (list, tuple)):
+        return list(result)
+    problems.append(PluginError(plugin, f"hook {hook} must return a list, got {result!r}"))
+    return []
+
+
+def _templates(pm: pluggy.PluginManager, problems: list[PluginError]) -> dict[str, Template]:
     from kubelint.template import Template
 
-    problems = list(errors)
     templates: dict[str, Template] = {}
     for plugin, result in _call(pm, "kubelint_templates", problems):
-        for template in result:  # type: ignore[attr-defined]
+        for template in _items(plugin, "kubelint_templates", result, problems):
             if not isinstance(template, Template):
                 problems.append(PluginError(plugin, f"not a Template: {template!r}"))
             elif template.name in templates:
                 problems.append(PluginError(plugin, f"template {template.name!r} defined twice"))
             else:
                 templates[template.name] = template
-    rules: dict[str, RuleDefinition] = {}
-    dirs: list[tuple[str, Path]] = [
-        (plugin, Path(d))
-        for plugin, result in _call(pm, "kubelint_rule_dirs", problems)
-        for d in result  # type: ignore[attr-defined]
-    ]
+    return templates
+
+
+def _rule_dirs(
+    pm: pluggy.PluginManager, rule_dirs: Sequence[Path], problems: list[PluginError]
+) -> list[tuple[str, Path]]:
+    dirs: list[tuple[str, Path]] = []
+    for plugin, result in _call(pm, "kubelint_rule_dirs", problems):
+        for entry in _items(plugin, "kubelint_rule_dirs", result, problems):
+            if not isinstance(entry, (str, Path)) or not Path(entry).is_dir():
+                problems.append(PluginError(plugin, f"rule directory {entry!r} does not exist"))
+            else:
+                dirs.append((plugin, Path(entry)))
     dirs.extend(("rule-dirs", Path(d)) for d in rule_dirs)
-    for plugin, directory in dirs:
-        try:
-            definitions = load_rule_dir(directory)
-        except RuleFileError as exc:
-            problems.append(PluginError(plugin, str(exc)))
+    return dirs
+
+
+def _reporters(pm: pluggy.PluginManager, problems: list[PluginError]) -> dict[str, ReporterFactory]:
+    reporters: dict[str, ReporterFactory] = {}
+    for plugin, result in _call(pm, "kubelint_reporters", problems):
+        if not isinstance(result, dict):
+            problems.append(
+                PluginError(plugin, f"hook kubelint_reporters must return a dict, got {result!r}")
+            )
             continue
-        for rule in definitions:
-            _add_rule(rules, rule, plugin, problems)
+        for name, factory in result.items():
+            if name in reporters:
+                problems.append(PluginError(plugin, f"format {name!r} is already defined"))
+            elif not callable(factory):
+                problems.append(PluginError(plugin, f"format {name!r} is not a callable factory"))
+            else:
+                reporters[name] = factory
+    return reporters
+
+
+def build_registry(
+    pm: pluggy.PluginManager,
+    errors: Sequence[PluginError] = (),
+    rule_dirs: Sequence[Path] = (),
+) -> Registry:
+    """Collect contributions from every registered plugin plus user rule directories."""
+    problems = list(errors)
+    templates = _templates(pm, problems)
+    rules: dict[str, RuleDefinition] = {}
+    owner: dict[str, str] = {}
+    for plugin, directory in _rule_dirs(pm, rule_dirs, problems):
+        for path in sorted(directory.glob("*.yaml")):
+            try:
+                rule = load_rule_file(path)
+            except RuleFileError as exc:  # one bad file loses only itself
+                problems.append(PluginError(plugin, str(exc)))
+                continue
+            if _add_rule(rules, rule, plugin, problems):
+                owner[rule.id] = plugin
     for plugin, result in _call(pm, "kubelint_rules", problems):
-        for rule in result:  # type: ignore[attr-defined]
-            _add_rule(rules, rule, plugin, problems)
+        for item in _items(plugin, "kubelint_rules", result, problems):
+            if _add_rule(rules, item, plugin, problems):
+                assert isinstance(item, RuleDefinition)
+                owner[item.id] = plugin
     for rule in list(rules.values()):
         if rule.template is not None and rule.template not in templates:
             problems.append(
                 PluginError(
-                    rule.source, f"rule {rule.id!r} uses unknown template {rule.template!r}"
+                    owner[rule.id],
+                    f"{rule.source}: rule {rule.id!r} uses unknown template {rule.template!r}",
                 )
             )
             del rules[rule.id]
-    reporters: dict[str, ReporterFactory] = {}
-    for _plugin, result in _call(pm, "kubelint_reporters", problems):
-        reporters.update(result)  # type: ignore[call-overload]
-    return Registry(templates, dict(sorted(rules.items())), reporters, tuple(problems))
+    return Registry(
+        templates, dict(sorted(rules.items())), _reporters(pm, problems), tuple(problems)
+    )
 
 
 def _add_rule(
     rules: dict[str, RuleDefinition], rule: object, plugin: str, problems: list[PluginError]
-) -> None:
+) -> bool:
     if not isinstance(rule, RuleDefinition):
         problems.append(PluginError(plugin, f"not a RuleDefinition: {rule!r}"))
-    elif rule.id in rules:
+        return False
+    if rule.id in rules:
         problems.append(
             PluginError(
                 plugin,
                 f"rule {rule.id!r} in {rule.source} is already defined in {rules[rule.id].source}",
             )
         )
-    else:
-        rules[rule.id] = rule
+        return False
+    rules[rule.id] = rule
+    return True
 
 
 def default_registry(rule_dirs: Sequence[Path] = (), extra: Iterable[object] = ()) -> Registry:

@@ -191,7 +191,7 @@ def test_markup_in_file_names_and_values_is_printed_literally(tmp_path: Path) ->
 def test_rules_and_explain() -> None:
     code, out, _ = run_cli("rules")
     assert code == 0
-    assert out.splitlines()[0].split() == ["RULE", "SEVERITY", "CATEGORY", "TITLE"]
+    assert out.splitlines()[0].split() == ["RULE", "SEVERITY", "CATEGORY", "ENABLED", "TITLE"]
     assert any(line.startswith("statefulset-service ") for line in out.splitlines())
     code, out, _ = run_cli("rules", "--format", "json")
     assert {r["id"] for r in json.loads(out)} >= {"bare-pod", "label-syntax"}

@@ -202,16 +202,20 @@ def test_count_format_pairs_with_outputs_like_builtin_formats(
 def test_rules_lists_plugin_rule(example: Installed, workdir: Path) -> None:
     proc = kubelint(workdir, [example], "rules")
     assert proc.returncode == 0, proc.stderr
-    rows = {line.split()[0]: line.split(None, 3)[1:] for line in proc.stdout.splitlines()[1:]}
+    rows = {line.split()[0]: line.split(None, 4)[1:] for line in proc.stdout.splitlines()[1:]}
     assert rows["no-latest-tag"] == [
         "warning",
         "reliability",
+        "yes",
         "Container image without a pinned tag",
     ]
     assert "privileged-container" in rows
     proc = kubelint(workdir, [example], "rules", "--format", "json")
     entry = next(r for r in json.loads(proc.stdout) if r["id"] == "no-latest-tag")
     assert entry["tags"] == ["reliability", "images"]
+    assert entry["enabled"] is True
+    proc = kubelint(workdir, [example], "rules", "--format", "markdown")
+    assert "| [no-latest-tag](no-latest-tag.md) | warning | reliability | yes |" in proc.stdout
 
 
 def test_explain_plugin_rule(example: Installed, workdir: Path) -> None:
@@ -253,12 +257,14 @@ def test_plugin_that_fails_to_import(broken: Installed, workdir: Path) -> None:
     ]
 
 
-def test_rule_with_unknown_template_names_the_rule_file(broken: Installed, workdir: Path) -> None:
+def test_rule_with_unknown_template_names_plugin_and_rule_file(
+    broken: Installed, workdir: Path
+) -> None:
     proc = kubelint(workdir, [broken], "check", "web.yaml", "-f", "json")
     assert proc.returncode == 2
     rule_file = broken.site / "kubelint_broken" / "rules" / "uses-missing-template.yaml"
     assert proc.stderr.splitlines()[1] == (
-        f"kubelint: error: plugin {rule_file}: "
+        f"kubelint: error: plugin badrule: {rule_file}: "
         "rule 'uses-missing-template' uses unknown template 'no-such-template'"
     )
     rules = {f["rule"] for f in json.loads(proc.stdout)["findings"]}
@@ -394,12 +400,14 @@ class UnknownTemplateRules:
 
 def test_unknown_template_in_process() -> None:
     rule_file = BROKEN / "kubelint_broken" / "rules" / "uses-missing-template.yaml"
-    registry = default_registry(extra=[UnknownTemplateRules(rule_file.parent)])
+    plugin = UnknownTemplateRules(rule_file.parent)
+    registry = default_registry(extra=[plugin])
     assert "uses-missing-template" not in registry.rules
     assert "privileged-container" in registry.rules
     assert registry.errors == (
         PluginError(
-            str(rule_file), "rule 'uses-missing-template' uses unknown template 'no-such-template'"
+            repr(plugin),
+            f"{rule_file}: rule 'uses-missing-template' uses unknown template 'no-such-template'",
         ),
     )
 

@@ -1,0 +1,202 @@
+"""Configuration end to end through the CLI: discovery, precedence, validation messages."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from kubelint.cli import main
+
+POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: debug
+  labels:
+    enabled: yes
+spec:
+  hostNetwork: true
+  containers:
+    - name: shell
+      image: busybox:1.36
+"""
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every test validates from scratch: no remembered valid configuration.
+    monkeypatch.setenv("KUBELINT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(args), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def findings(out: str) -> list[tuple[str, str, int]]:
+    return [(f["rule"], f["severity"], f["line"]) for f in json.loads(out)["findings"]]
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "pod.yaml").write_text(POD)
+    monkeypatch.chdir(tmp_path / "deploy")
+    return tmp_path
+
+
+def test_rules_off_severity_and_mapping(project: Path) -> None:
+    (project / ".kubelint.yaml").write_text(
+        "select: [bare-pod, label-syntax, host-namespaces]\n"
+        "rules:\n"
+        "  bare-pod: off\n"
+        "  label-syntax: warning\n"
+        "  host-namespaces: {severity: info}\n"
+    )
+    code, out, err = run_cli("check", ".", "-f", "json")
+    assert err == ""
+    assert findings(out) == [("label-syntax", "warning", 6), ("host-namespaces", "info", 8)]
+    assert code == 1  # the warning is at the default fail level
+
+
+def test_config_found_in_a_parent_and_flags_override(project: Path) -> None:
+    (project / ".kubelint.yaml").write_text(
+        "select: [host-namespaces]\nfail-level: error\nrules: {host-namespaces: warning}\n"
+    )
+    assert run_cli("check", ".", "-f", "json")[0] == 0  # a warning under fail-level error
+    assert run_cli("check", ".", "-f", "json", "--fail-level", "warning")[0] == 1
+    _, out, _ = run_cli("check", ".", "-f", "json", "--select", "bare-pod")
+    assert findings(out) == [("bare-pod", "warning", 2)]
+    _, out, _ = run_cli("check", ".", "-f", "json", "--no-config", "--select", "host-namespaces")
+    assert findings(out) == [("host-namespaces", "error", 8)]
+
+
+def test_pyproject_table(project: Path) -> None:
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.kubelint]\nselect = ["bare-pod", "host-namespaces"]\n'
+        '[tool.kubelint.rules]\nbare-pod = "off"\n'
+    )
+    _, out, _ = run_cli("check", ".", "-f", "json")
+    assert findings(out) == [("host-namespaces", "error", 8)]
+
+
+def test_explicit_config_flag(project: Path) -> None:
+    other = project / "strict.yaml"
+    other.write_text("select: [label-syntax]\n")
+    _, out, _ = run_cli("check", ".", "-f", "json", "--config", str(other))
+    assert findings(out) == [("label-syntax", "error", 6)]
+    code, _, err = run_cli("check", ".", "--config", str(project / "missing.yaml"))
+    assert code == 2 and "no such configuration file" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "rules:\n  bare-pod: fatal\n",
+            ".kubelint.yaml:2: rules.bare-pod: expected off, error, warning, info or a mapping",
+        ),
+        (
+            "rules:\n  bare-pod: {severity: high}\n",
+            ".kubelint.yaml:2: rules.bare-pod.severity: expected error, warning, info, got 'high'",
+        ),
+        (
+            "selct: [bare-pod]\n",
+            ".kubelint.yaml:1: (top level): unknown key 'selct' (did you mean 'select'?)",
+        ),
+        ("fail-level: 3\n", ".kubelint.yaml:1: fail-level: expected error, warning, info, got 3"),
+        ("exclude: charts/\n", '.kubelint.yaml:1: exclude: expected array, got "charts/"'),
+        (
+            "rules:\n  bare-pods: off\n",
+            ".kubelint.yaml:2: rules: unknown rule 'bare-pods' (did you mean 'bare-pod'?)",
+        ),
+        ("select: [bare-pod, no-such]\n", ".kubelint.yaml:1: select: unknown rule 'no-such'"),
+        ("rule-dirs: [policies]\n", ".kubelint.yaml:1: rule-dirs: policies: no such directory"),
+        (
+            "rules:\n  capabilities-not-dropped:\n    params: {required: ALL}\n",
+            ".kubelint.yaml:3: rules.capabilities-not-dropped.params.required: expected array",
+        ),
+        (
+            "rules:\n  missing-liveness-probe:\n    params:\n      probe: sideProbe\n",
+            "rules.missing-liveness-probe.params.probe: expected livenessProbe, readinessProbe",
+        ),
+        ("rules: [\n", ".kubelint.yaml:2:1: invalid YAML"),
+        ("kube-version: latest\n", "kube-version: 'latest' does not look right"),
+    ],
+)
+def test_invalid_config_is_exit_2_naming_file_line_and_key(
+    project: Path, text: str, message: str
+) -> None:
+    (project / ".kubelint.yaml").write_text(text)
+    code, out, err = run_cli("check", ".")
+    assert code == 2
+    assert out == ""
+    assert message in err, err
+
+
+def test_invalid_pyproject_names_the_line(project: Path) -> None:
+    (project / "pyproject.toml").write_text('[tool.kubelint]\nfail-level = "fatal"\n')
+    code, _, err = run_cli("check", ".")
+    assert code == 2
+    assert "pyproject.toml:2: fail-level: expected error, warning, info, got 'fatal'" in err
+
+
+def test_valid_config_is_remembered(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache2"
+    monkeypatch.setenv("KUBELINT_CACHE_DIR", str(cache))
+    (project / ".kubelint.yaml").write_text("select: [bare-pod]\n")
+    assert run_cli("check", ".")[0] == 1
+    assert len(list((cache / "valid-config").iterdir())) == 1
+    (project / ".kubelint.yaml").write_text("select: [bare-pod]\nfail-level: nope\n")
+    assert run_cli("check", ".")[0] == 2  # a changed file is validated again
+
+
+def test_exclude_globs_apply_to_walked_and_named_files(project: Path) -> None:
+    (project / "deploy" / "charts").mkdir()
+    (project / "deploy" / "charts" / "t.yaml").write_text("replicas: {{ .Values.n }}\n")
+    (project / "deploy" / "keep.yaml").write_text(POD)
+    (project / ".kubelint.yaml").write_text(
+        "select: [bare-pod, parse-error]\nexclude:\n  - charts/\n  - deploy/pod.yaml\n"
+    )
+    _, out, _ = run_cli("check", ".", "-f", "json")
+    assert {Path(f["file"]).name for f in json.loads(out)["findings"]} == {"keep.yaml"}
+    _, out, _ = run_cli("check", "pod.yaml", "charts/t.yaml", "-f", "json")
+    assert json.loads(out)["findings"] == []
+
+
+def test_rule_dirs_relative_to_the_config(project: Path) -> None:
+    (project / "policy").mkdir()
+    (project / "policy" / "team.yaml").write_text(
+        "id: team-label\ntitle: Objects carry a team label\nseverity: error\n"
+        "description: Every object must carry a team label.\n"
+        "check:\n  schema:\n    target: object\n    assert:\n"
+        "      properties: {metadata: {properties: {labels: {required: [team]}}}}\n"
+        '    message: "{target} has no team label"\n'
+    )
+    (project / ".kubelint.yaml").write_text("rule-dirs: [policy]\nselect: [team-label]\n")
+    code, out, _ = run_cli("check", ".", "-f", "json")
+    report = json.loads(out)["findings"]
+    assert code == 1
+    assert [(f["rule"], f["line"], f["column"], f["message"]) for f in report] == [
+        ("team-label", 5, 3, "Pod debug has no team label")
+    ]
+
+
+def test_rules_off_by_default_run_when_configured(project: Path) -> None:
+    (project / "policy").mkdir()
+    (project / "policy" / "opt.yaml").write_text(
+        "id: opt-in\ntitle: Opt in\nseverity: info\nenabled: false\n"
+        "description: Reports every Pod.\ncheck:\n  template: bare-pod\n"
+    )
+    _, out, _ = run_cli("check", ".", "-f", "json", "--rule-dir", str(project / "policy"))
+    assert "opt-in" not in {f["rule"] for f in json.loads(out)["findings"]}
+    (project / ".kubelint.yaml").write_text("rules: {opt-in: info}\n")
+    _, out, _ = run_cli("check", ".", "-f", "json", "--rule-dir", str(project / "policy"))
+    assert ("opt-in", "info", 2) in findings(out)
