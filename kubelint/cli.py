@@ -136,7 +136,8 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         registry = prepared.registry
         formats = args.format or (["text", "github"] if in_github_actions() else ["text"])
         destinations = pair(formats, args.output or [], list(registry.reporters))
-        recorded = read_baseline(prepared.baseline) if prepared.baseline else None
+        reading = prepared.baseline is not None and not args.write_baseline
+        recorded = read_baseline(prepared.baseline) if reading and prepared.baseline else None
     except (SetupError, OutputError, BaselineError) as exc:
         raise UsageError(str(exc)) from None
     _plugin_errors(registry, stderr)

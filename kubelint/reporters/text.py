@@ -25,7 +25,10 @@ def _snippet(text: str | None, finding: Finding) -> list[str]:
     if finding.span.end_line == finding.span.line:
         width = max(1, finding.span.end_column - finding.span.column)
     else:
-        width = max(1, len(line.rstrip()) - start)
+        # A span over several lines (a list item): underline its first line, not a comment.
+        rest = line[start:]
+        comment = rest.find(" #")
+        width = max(1, len((rest[:comment] if comment >= 0 else rest).rstrip()))
     gutter = str(finding.span.line)
     return [f" {gutter} | {line}", f" {' ' * len(gutter)} | {' ' * start}{'^' * width}"]
 
