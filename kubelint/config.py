@@ -242,6 +242,32 @@ def validate(
     _remember(digest)
 
 
+def validate_rule_params(
+    rules: Sequence[tuple[str, str, Mapping[str, Any], Mapping[str, Any]]],
+) -> None:
+    """Check the `params` of rule files against their templates' schemas; raise ConfigError.
+
+    Each entry is (rule file, template name, params, parameter schema). Remembered like a
+    valid configuration, so unchanged rule files cost nothing on the next run.
+    """
+    if not rules:
+        return
+    digest = hashlib.sha256(
+        json.dumps([__version__, rules], sort_keys=True, default=str).encode()
+    ).hexdigest()
+    if _validated_before(digest):
+        return
+    from jsonschema import Draft202012Validator
+
+    for source, template, params, schema in rules:
+        for error in Draft202012Validator(dict(schema)).iter_errors(dict(params)):
+            path = ("check", "params", *error.absolute_path)
+            raise ConfigError(
+                f"{source}: {format_path(path)}: {_describe(error)} (template {template})"
+            )
+    _remember(digest)
+
+
 def load_config(path: Path) -> tuple[dict[str, Any], _Locator]:
     """Read a configuration file into normalised data and a locator for messages."""
     data, locator = _read(path)

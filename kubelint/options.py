@@ -17,7 +17,9 @@ from kubelint.config import (
     load_config,
     unknown_rules,
     validate,
+    validate_rule_params,
 )
+from kubelint.data import data_dir
 from kubelint.discover import DiscoveryError, Target, discover
 from kubelint.engine import ActiveRule, SelectionError, select_rules
 from kubelint.exclude import Excluder
@@ -110,6 +112,18 @@ def _template_params(data: dict[str, Any], registry: Registry) -> dict[str, tupl
     return out
 
 
+def _custom_params(registry: Registry) -> list[tuple[str, str, Any, Any]]:
+    """Return the template parameters of rules that do not ship with kubelint."""
+    builtin = str(data_dir("rules"))
+    out = []
+    for rule in registry.rules.values():
+        if rule.template is None or rule.source.startswith(builtin):
+            continue
+        schema = registry.templates[rule.template].parameters
+        out.append((rule.source, rule.template, dict(rule.params), dict(schema)))
+    return out
+
+
 def prepare(flags: Flags, extra_plugins: Sequence[object] = ()) -> Prepared:
     """Read the configuration, build the registry and select rules and files."""
     try:
@@ -136,6 +150,7 @@ def _prepare(flags: Flags, extra_plugins: Sequence[object]) -> Prepared:
         if not directory.is_dir():
             raise ConfigError(f"--rule-dir {directory}: no such directory")
     registry = default_registry([*config_dirs, *cli_dirs], extra_plugins)
+    validate_rule_params(_custom_params(registry))
     config = Config()
     if locator is not None:
         validate(data, locator, _template_params(data, registry))

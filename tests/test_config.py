@@ -200,3 +200,33 @@ def test_rules_off_by_default_run_when_configured(project: Path) -> None:
     (project / ".kubelint.yaml").write_text("rules: {opt-in: info}\n")
     _, out, _ = run_cli("check", ".", "-f", "json", "--rule-dir", str(project / "policy"))
     assert ("opt-in", "info", 2) in findings(out)
+
+
+def test_rule_file_params_are_checked_against_the_template(project: Path) -> None:
+    (project / "policy").mkdir()
+    (project / "policy" / "probe.yaml").write_text(
+        "id: startup-probe\ntitle: Startup probe\nseverity: info\n"
+        "description: Containers declare a startup probe.\n"
+        "check:\n  template: container-probe\n  params: {probe: startProbe}\n"
+    )
+    code, _, err = run_cli("check", ".", "--rule-dir", str(project / "policy"))
+    assert code == 2
+    assert (
+        "probe.yaml: check.params.probe: expected livenessProbe, readinessProbe, startupProbe"
+        in err
+    )
+    (project / "policy" / "probe.yaml").write_text(
+        (project / "policy" / "probe.yaml").read_text().replace("startProbe", "startupProbe")
+    )
+    code, out, err = run_cli(
+        "check",
+        ".",
+        "--rule-dir",
+        str(project / "policy"),
+        "-f",
+        "json",
+        "--select",
+        "startup-probe",
+    )
+    assert (code, err) == (0, "")  # an info finding is below the default fail level
+    assert findings(out) == [("startup-probe", "info", 10)]
