@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="exit 1 when a finding is at or above this severity (default: warning)",
     )
+    check.add_argument(
+        "--kube-version",
+        metavar="X.Y",
+        help="target Kubernetes version (default: the newest with bundled schemas)",
+    )
     check.add_argument("--config", metavar="FILE", help="configuration file (default: nearest)")
     check.add_argument("--no-config", action="store_true", help="ignore configuration files")
     check.add_argument(
@@ -130,6 +135,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         inline_suppressions=False if args.no_inline_suppressions else None,
         baseline=args.baseline,
         stdin_filename=args.stdin_filename,
+        kube_version=args.kube_version,
     )
     try:
         prepared = prepare(flags)

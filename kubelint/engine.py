@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from kubelint.config import RuleSetting
 from kubelint.load import LoadProblem
@@ -51,6 +52,7 @@ def select_rules(
     settings: Mapping[str, RuleSetting] | None = None,
     *,
     explicit: bool = True,
+    run_params: Mapping[str, Any] | None = None,
 ) -> list[ActiveRule]:
     """Return the rules to run; unknown names in select/ignore are a SelectionError.
 
@@ -79,12 +81,17 @@ def select_rules(
         severity = setting.severity or rule.severity
         if rule.template is not None:
             template = registry.templates[rule.template]
+            params = {**rule.params, **setting.params}
+            for need in template.needs:
+                if run_params and need in run_params:
+                    params[need] = run_params[need]
+            check = template.make(params) if template.make is not None else template.check
             active.append(
                 ActiveRule(
                     rule,
                     severity,
-                    {**rule.params, **setting.params},
-                    template.check,
+                    params,
+                    check,
                     template.check_set,
                     template.set_kinds,
                     rule.kinds if rule.kinds is not None else template.kinds,

@@ -23,6 +23,8 @@ from kubelint.data import data_dir
 from kubelint.discover import DiscoveryError, Target, discover
 from kubelint.engine import ActiveRule, SelectionError, select_rules
 from kubelint.exclude import Excluder
+from kubelint.kubeversion import KubeVersionError
+from kubelint.kubeversion import resolve as resolve_version
 from kubelint.registry import Registry, default_registry
 
 
@@ -45,6 +47,7 @@ class Flags:
     inline_suppressions: bool | None = None
     baseline: str | None = None
     stdin_filename: str = "<stdin>"
+    kube_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class Prepared:
     fail_level: str = "warning"
     inline_suppressions: bool = True
     baseline: Path | None = None
+    kube_version: str = ""
 
 
 def git_root() -> str:
@@ -128,7 +132,7 @@ def prepare(flags: Flags, extra_plugins: Sequence[object] = ()) -> Prepared:
     """Read the configuration, build the registry and select rules and files."""
     try:
         return _prepare(flags, extra_plugins)
-    except (ConfigError, DiscoveryError, SelectionError) as exc:
+    except (ConfigError, DiscoveryError, SelectionError, KubeVersionError) as exc:
         raise SetupError(str(exc)) from None
 
 
@@ -158,7 +162,15 @@ def _prepare(flags: Flags, extra_plugins: Sequence[object]) -> Prepared:
         unknown_rules(config, list(registry.rules), locator)
     select = list(flags.select) or list(config.select)
     ignore = list(flags.ignore) or list(config.ignore)
-    rules = select_rules(registry, select, ignore, config.rules, explicit=bool(flags.select))
+    kube_version = resolve_version(flags.kube_version or config.kube_version)
+    rules = select_rules(
+        registry,
+        select,
+        ignore,
+        config.rules,
+        explicit=bool(flags.select),
+        run_params={"kube_version": kube_version},
+    )
     excluder = Excluder.create(config.root, config.exclude)
     targets = discover(flags.paths, stdin_name=flags.stdin_filename, exclude=excluder.excluded)
     context_dir = flags.context or config.context
@@ -182,4 +194,5 @@ def _prepare(flags: Flags, extra_plugins: Sequence[object]) -> Prepared:
         fail_level=flags.fail_level or config.fail_level or "warning",
         inline_suppressions=inline,
         baseline=baseline,
+        kube_version=kube_version,
     )

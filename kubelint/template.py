@@ -29,6 +29,12 @@ class Template:
     set_kinds: frozenset[str] = frozenset()
     # Kinds the template can report on at all, used when a rule names no kinds (None: any).
     kinds: frozenset[str] | None = None
+    # Run-wide settings the template reads from its params, filled in by the engine
+    # (for example "kube_version": the target Kubernetes version as "MAJOR.MINOR").
+    needs: frozenset[str] = frozenset()
+    # Builds a fresh check for one run from the params, for templates that keep state
+    # within a run (caches, "report once per kind"); used instead of `check` when set.
+    make: Callable[[Params], ResourceCheck] | None = None
 
     @property
     def is_set(self) -> bool:
