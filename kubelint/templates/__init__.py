@@ -18,6 +18,7 @@ MODULES = (
     "resources",
     "rolling_update",
     "run_as_root",
+    "schema_validation",
     "statefulset_service",
 )
 

@@ -1,0 +1,179 @@
+"""Kubernetes OpenAPI schemas (from kubernetes-validate) compiled into fast validators.
+
+kubernetes-validate's own `validate()` reloads its schema files on every call (about 10 ms)
+and stops at the first error, and jsonschema walks these large schemas slowly. The schemas use
+a small subset of JSON Schema (type, properties, additionalProperties, required, items, enum,
+$ref, oneOf), so each definition is compiled once into a closure that reports every error
+with its path.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from kubelint.kubeversion import schema_root
+from kubelint.model import JsonPath
+
+# A compiled check appends (path, problem, detail) for every error in a value.
+Problem = tuple[JsonPath, str, Any]
+Check = Callable[[Any, JsonPath, list[Problem]], None]
+
+_PYTHON: dict[str, Callable[[Any], bool]] = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    # sigs.k8s.io/yaml turns 1.0 into the JSON number 1, which an integer field accepts.
+    "integer": lambda v: (
+        (isinstance(v, int) and not isinstance(v, bool))
+        or (isinstance(v, float) and v.is_integer())
+    ),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "null": lambda v: v is None,
+}
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """No schema: the kind is not served by this apiVersion in this Kubernetes version."""
+
+    known_group: bool
+
+
+def _group_version(api_version: str) -> tuple[str, str]:
+    group, _, version = api_version.rpartition("/")
+    return group, version
+
+
+class SchemaSet:
+    """The strict definitions of one Kubernetes version, compiled on demand."""
+
+    def __init__(self, definitions: dict[str, Any]) -> None:
+        self.defs = definitions
+        self.by_gvk: dict[tuple[str, str, str], str] = {}
+        self.groups: set[str] = set()
+        for name, schema in definitions.items():
+            for gvk in schema.get("x-kubernetes-group-version-kind", ()):
+                key = (gvk.get("group", ""), gvk.get("version", ""), gvk.get("kind", ""))
+                self.by_gvk.setdefault(key, name)
+                self.groups.add(key[0])
+        self.compiled: dict[str, Check] = {}
+
+    def checker(self, api_version: str, kind: str) -> Check | Unknown:
+        """Return the compiled check for an apiVersion and kind, or why there is none."""
+        group, version = _group_version(api_version)
+        name = self.by_gvk.get((group, version, kind))
+        if name is None:
+            return Unknown(group in self.groups)
+        return self._ref(name)
+
+    def _ref(self, name: str) -> Check:
+        compiled = self.compiled.get(name)
+        if compiled is not None:
+            return compiled
+
+        # Recursive definitions (JSONSchemaProps) refer to themselves: compile lazily.
+        def deferred(value: Any, path: JsonPath, out: list[Problem]) -> None:
+            self.compiled[name](value, path, out)
+
+        self.compiled[name] = deferred
+        self.compiled[name] = self._compile(self.defs.get(name, {}))
+        return self.compiled[name]
+
+    def _compile(self, schema: dict[str, Any]) -> Check:
+        if "$ref" in schema:
+            return self._ref(schema["$ref"].rsplit("/", 1)[-1])
+        if schema.get("x-kubernetes-preserve-unknown-fields") and "properties" not in schema:
+            return _accept
+        if "oneOf" in schema:
+            branches = [self._compile(s) for s in schema["oneOf"]]
+            return _one_of(branches, schema["oneOf"])
+        raw_types = schema.get("type")
+        types = (
+            tuple(raw_types) if isinstance(raw_types, list) else (raw_types,) if raw_types else ()
+        )
+        tests = tuple(_PYTHON[t] for t in types if t in _PYTHON)
+        enum = schema.get("enum")
+        properties = {k: self._compile(v) for k, v in (schema.get("properties") or {}).items()}
+        extra = schema.get("additionalProperties")
+        extra_check = self._compile(extra) if isinstance(extra, dict) else None
+        closed = extra is False and not schema.get("x-kubernetes-preserve-unknown-fields")
+        required = tuple(schema.get("required") or ())
+        items = schema.get("items")
+        item_check = self._compile(items) if isinstance(items, dict) else None
+        expected = tuple(t for t in types if t != "null")
+
+        def check(value: Any, path: JsonPath, out: list[Problem]) -> None:
+            if tests and not any(test(value) for test in tests):
+                out.append((path, "type", expected))
+                return
+            if value is None:
+                return
+            if enum is not None and value not in enum:
+                out.append((path, "enum", enum))
+                return
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    sub = properties.get(key)
+                    if sub is not None:
+                        sub(item, (*path, key), out)
+                    elif extra_check is not None:
+                        extra_check(item, (*path, key), out)
+                    elif closed:
+                        out.append(((*path, key), "unknown", key))
+                for key in required:
+                    if key not in value or value[key] is None:
+                        out.append(((*path, key), "required", key))
+            elif isinstance(value, list) and item_check is not None:
+                for index, item in enumerate(value):
+                    item_check(item, (*path, index), out)
+
+        return check
+
+
+def _accept(value: Any, path: JsonPath, out: list[Problem]) -> None:
+    return None
+
+
+def _one_of(branches: list[Check], schemas: list[dict[str, Any]]) -> Check:
+    names: list[str] = []
+    for schema in schemas:
+        kind = schema.get("type")
+        for t in kind if isinstance(kind, list) else [kind]:
+            if t and t != "null" and t not in names:
+                names.append(t)
+
+    def check(value: Any, path: JsonPath, out: list[Problem]) -> None:
+        for branch in branches:
+            trial: list[Problem] = []
+            branch(value, path, trial)
+            if not trial:
+                return
+        out.append((path, "type", tuple(names)))
+
+    return check
+
+
+@lru_cache(maxsize=4)
+def schema_set(version: str) -> SchemaSet | None:
+    """Load the strict definitions for MAJOR.MINOR, once per process."""
+    root = schema_root()
+    if root is None:
+        return None
+    folder = root / f"v{version}.0-local-strict"
+    try:
+        data = json.loads((folder / "_definitions.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return SchemaSet(data.get("$defs") or data.get("definitions") or {})
+
+
+def problems(check: Check, obj: Any) -> Iterator[Problem]:
+    """Run a compiled check over an object and yield its problems, in document order."""
+    out: list[Problem] = []
+    check(obj, (), out)
+    yield from out

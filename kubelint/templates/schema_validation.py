@@ -1,0 +1,140 @@
+"""Validate each object against the Kubernetes OpenAPI schema of the target version."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from kubelint.kubeschema import Unknown, problems, schema_set
+from kubelint.kubeversion import supported
+from kubelint.model import JsonPath, Resource, Severity, Violation, format_path
+from kubelint.podspec import describe
+from kubelint.template import Params, ResourceCheck, Template
+
+_ARTICLE = {
+    "integer": "an integer",
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "boolean": "a boolean (true or false)",
+    "number": "a number",
+}
+# Keys that make a document a strategic-merge or JSON patch (kustomize), not a whole object.
+_PATCH_KEYS = ("$patch", "$setElementOrder", "$retainKeys", "$deleteFromPrimitiveList")
+
+
+def _expected(types: tuple[str, ...]) -> str:
+    names = [_ARTICLE.get(t, t) for t in types]
+    return " or ".join(names) if names else "something else"
+
+
+def _got(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {describe(value)}"
+    if isinstance(value, int):
+        return f"the integer {value}"
+    if isinstance(value, float):
+        return f"the number {value:g}"
+    if isinstance(value, str):
+        return f'the string "{value}"'
+    return describe(value)
+
+
+def _value_at(obj: Any, path: JsonPath) -> Any:
+    current = obj
+    for key in path:
+        current = current[key]  # the path came from walking obj itself
+    return current
+
+
+def _message(obj: Any, path: JsonPath, problem: str, detail: Any, version: str) -> str:
+    where = format_path(path)
+    if problem == "type":
+        return f"{where} must be {_expected(detail)}, got {_got(_value_at(obj, path))}"
+    if problem == "unknown":
+        parent = format_path(path[:-1]) or "the object"
+        return f'unknown field "{detail}" in {parent} (Kubernetes {version} rejects it)'
+    if problem == "required":
+        return f"{where} is required"
+    if problem == "enum":
+        allowed = ", ".join(str(v) for v in detail)
+        return f"{where} must be one of {allowed}, got {_got(_value_at(obj, path))}"
+    return f"{where} is invalid"
+
+
+def _label_value(resource: Resource, path: JsonPath) -> bool:
+    """Return True for a label or selector value: label-syntax reports those, once."""
+    if len(path) < 2:
+        return False
+    parent = path[-2]
+    if parent in ("matchLabels", "nodeSelector"):
+        return True
+    if parent == "labels" and len(path) >= 3 and path[-3] == "metadata":
+        return True
+    in_selector = len(path) == 3 and path[:2] == ("spec", "selector")
+    return resource.kind in ("Service", "ReplicationController") and in_selector
+
+
+def _is_patch(obj: dict[str, Any]) -> bool:
+    stack: list[Any] = [obj]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if any(k in node for k in _PATCH_KEYS):
+                return True
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, (dict, list)))
+    return False
+
+
+def make(params: Params) -> ResourceCheck:
+    """Build the check for one run: the version's schemas and the kinds already reported."""
+    version = str(params.get("kube_version") or (supported() or ("",))[-1])
+    strict = params.get("strict", True) is not False
+    reported_unknown: set[tuple[str, str]] = set()
+
+    def check(resource: Resource, _: Params) -> Iterator[Violation]:
+        schemas = schema_set(version)
+        if schemas is None or _is_patch(resource.obj):
+            return
+        checker = schemas.checker(resource.api_version, resource.kind)
+        if isinstance(checker, Unknown):
+            key = (resource.api_version, resource.kind)
+            # A Kubernetes group without this version is the removed-api rule's business.
+            if not checker.known_group and key not in reported_unknown:
+                reported_unknown.add(key)
+                yield Violation(
+                    ("kind",),
+                    f"no schema for {resource.api_version} {resource.kind} in Kubernetes "
+                    f"{version}: objects of this kind are not validated (a custom resource "
+                    "without its CustomResourceDefinition?)",
+                    sub_id="no-schema",
+                    severity=Severity.INFO,
+                )
+            return
+        for path, problem, detail in problems(checker, resource.obj):
+            if problem == "unknown" and not strict:
+                continue
+            if problem == "type" and _label_value(resource, path):
+                continue
+            yield Violation(
+                path, _message(resource.obj, path, problem, detail, version), sub_id=problem
+            )
+
+    return check
+
+
+TEMPLATES = [
+    Template(
+        name="schema-validation",
+        description="Objects must match the Kubernetes OpenAPI schema of the target version.",
+        make=make,
+        needs=frozenset({"kube_version"}),
+        parameters={
+            "type": "object",
+            "properties": {"strict": {"type": "boolean"}},
+            "additionalProperties": False,
+        },
+    )
+]

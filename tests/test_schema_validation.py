@@ -1,0 +1,80 @@
+"""schema-validation across Kubernetes versions and settings, end to end."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from kubelint.cli import main
+from kubelint.kubeversion import supported
+
+POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  containers:
+    - name: app
+      image: app:1
+      resizePolicy:
+        - resourceName: cpu
+          restartPolicy: NotRequired
+      imagePullPolcy: Always
+"""
+
+
+@pytest.fixture(autouse=True)
+def _workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KUBELINT_CACHE_DIR", str(tmp_path / "cache"))
+    Path("pod.yaml").write_text(POD)
+
+
+def findings(*args: str) -> list[tuple[int, int, str]]:
+    out = io.StringIO()
+    main(
+        ["check", "pod.yaml", "-f", "json", "--select", "schema-validation", *args],
+        out,
+        io.StringIO(),
+    )
+    return [(f["line"], f["column"], f["message"]) for f in json.loads(out.getvalue())["findings"]]
+
+
+def test_supported_versions_are_the_bundled_ones() -> None:
+    versions = supported()
+    assert versions[0] == "1.25"
+    assert "1.37" in versions
+    assert list(versions) == sorted(versions, key=lambda v: tuple(map(int, v.split("."))))
+
+
+def test_a_field_added_in_1_27_is_unknown_to_1_26() -> None:
+    unknown_policy = (
+        'unknown field "resizePolicy" in spec.containers[0] (Kubernetes 1.26 rejects it)'
+    )
+    typo = 'unknown field "imagePullPolcy" in spec.containers[0] (Kubernetes 1.26 rejects it)'
+    assert findings("--kube-version", "1.26") == [(9, 7, unknown_policy), (12, 7, typo)]
+    assert [line for line, _, _ in findings("--kube-version", "1.27")] == [12]
+    assert [line for line, _, _ in findings()] == [12]  # the newest by default
+
+
+def test_strict_off_ignores_unknown_fields() -> None:
+    Path(".kubelint.yaml").write_text("rules:\n  schema-validation:\n    params: {strict: false}\n")
+    assert findings("--kube-version", "1.26") == []
+
+
+def test_unsupported_version_is_a_usage_error() -> None:
+    err = io.StringIO()
+    assert main(["check", "pod.yaml", "--kube-version", "1.19"], io.StringIO(), err) == 2
+    assert "Kubernetes 1.19 is not supported; supported versions: 1.25, 1.26" in err.getvalue()
+    err = io.StringIO()
+    assert main(["check", "pod.yaml", "--kube-version", "latest"], io.StringIO(), err) == 2
+    assert "expected MAJOR.MINOR" in err.getvalue()
+
+
+def test_kube_version_from_config() -> None:
+    Path(".kubelint.yaml").write_text('kube-version: "1.26"\n')
+    assert [line for line, _, _ in findings()] == [9, 12]
