@@ -75,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="X.Y",
         help="target Kubernetes version (default: the newest with bundled schemas)",
     )
+    check.add_argument(
+        "--schema-dir",
+        action="append",
+        metavar="DIR",
+        help="CustomResourceDefinitions (or GROUP/KIND_VERSION.json schemas) for custom resources",
+    )
     check.add_argument("--config", metavar="FILE", help="configuration file (default: nearest)")
     check.add_argument("--no-config", action="store_true", help="ignore configuration files")
     check.add_argument(
@@ -136,6 +142,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         baseline=args.baseline,
         stdin_filename=args.stdin_filename,
         kube_version=args.kube_version,
+        schema_dirs=args.schema_dir or (),
     )
     try:
         prepared = prepare(flags)

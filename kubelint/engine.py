@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,14 @@ class ActiveRule:
     check_set: SetCheck | None = None
     set_kinds: frozenset[str] = frozenset()
     kinds: frozenset[str] | None = None
+    # Which resources the cross-resource check needs kept (None: by set_kinds).
+    keep: Callable[[Resource], bool] | None = None
+
+    def wants(self, resource: Resource) -> bool:
+        """Return True when the cross-resource check needs this resource."""
+        if self.keep is not None:
+            return self.keep(resource)
+        return not self.set_kinds or resource.kind in self.set_kinds
 
     @property
     def id(self) -> str:
@@ -86,6 +95,7 @@ def select_rules(
                 if run_params and need in run_params:
                     params[need] = run_params[need]
             check = template.make(params) if template.make is not None else template.check
+            keep = template.keep
             active.append(
                 ActiveRule(
                     rule,
@@ -95,6 +105,7 @@ def select_rules(
                     template.check_set,
                     template.set_kinds,
                     rule.kinds if rule.kinds is not None else template.kinds,
+                    None if keep is None else functools.partial(keep, params=params),
                 )
             )
         elif rule.schema_check is not None:
@@ -121,27 +132,19 @@ class Engine:
     _any_kind: list[ActiveRule] = field(default_factory=list, init=False)
     _set_rules: list[ActiveRule] = field(default_factory=list, init=False)
     _kept: list[Resource] = field(default_factory=list, init=False)
-    _keep_kinds: frozenset[str] | None = field(default=frozenset(), init=False)
     _severity_of: dict[str, Severity] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
-        keep: set[str] = set()
-        keep_all = False
         for rule in self.rules:
             self._severity_of[rule.id] = rule.severity
             if rule.check_set is not None:
                 self._set_rules.append(rule)
-                if rule.set_kinds:
-                    keep |= rule.set_kinds
-                else:
-                    keep_all = True
-            elif rule.check is not None:
+            if rule.check is not None:
                 if rule.kinds is None:
                     self._any_kind.append(rule)
                 else:
                     for kind in rule.kinds:
                         self._by_kind.setdefault(kind, []).append(rule)
-        self._keep_kinds = None if keep_all else frozenset(keep)
 
     def is_active(self, rule_id: str) -> bool:
         """Return True when a rule (including loader-reported ones) is selected."""
@@ -167,7 +170,8 @@ class Engine:
 
     def keep(self, resource: Resource) -> None:
         """Hold a resource for the cross-resource rules, if any of them needs its kind."""
-        if self._set_rules and (self._keep_kinds is None or resource.kind in self._keep_kinds):
+        # Only what a cross-resource rule asks for is kept: memory stays proportional to it.
+        if any(rule.wants(resource) for rule in self._set_rules):
             self._kept.append(resource)
 
     def holds(self, file: str) -> bool:
@@ -179,8 +183,7 @@ class Engine:
         findings: list[Finding] = []
         for rule in self._set_rules:
             assert rule.check_set is not None
-            kinds = rule.set_kinds
-            view = [r for r in self._kept if not kinds or r.kind in kinds]
+            view = [r for r in self._kept if rule.wants(r)]
             try:
                 for resource, violation in rule.check_set(view, rule.params):
                     findings.append(self.finding(rule.id, resource, violation))

@@ -63,6 +63,10 @@ class SchemaSet:
                 self.groups.add(key[0])
         self.compiled: dict[str, Check] = {}
 
+    def compile_inline(self, schema: dict[str, Any]) -> Check:
+        """Compile a schema that is not among the definitions (a CRD's openAPIV3Schema)."""
+        return self._compile(schema)
+
     def checker(self, api_version: str, kind: str) -> Check | Unknown:
         """Return the compiled check for an apiVersion and kind, or why there is none."""
         group, version = _group_version(api_version)
@@ -96,6 +100,10 @@ class SchemaSet:
         types = (
             tuple(raw_types) if isinstance(raw_types, list) else (raw_types,) if raw_types else ()
         )
+        if schema.get("x-kubernetes-int-or-string"):
+            types = ("integer", "string")
+        if types and schema.get("nullable"):
+            types = (*types, "null")
         tests = tuple(_PYTHON[t] for t in types if t in _PYTHON)
         enum = schema.get("enum")
         properties = {k: self._compile(v) for k, v in (schema.get("properties") or {}).items()}

@@ -48,6 +48,7 @@ class Flags:
     baseline: str | None = None
     stdin_filename: str = "<stdin>"
     kube_version: str | None = None
+    schema_dirs: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,9 @@ def _prepare(flags: Flags, extra_plugins: Sequence[object]) -> Prepared:
     if path is not None:
         data, locator = load_config(path)
     config_dirs = _rule_dirs(data, path, locator) if locator is not None else []
+    for schema_dir in flags.schema_dirs:
+        if not Path(schema_dir).is_dir():
+            raise ConfigError(f"--schema-dir {schema_dir}: no such directory")
     cli_dirs = [Path(d) for d in flags.rule_dirs]
     for directory in cli_dirs:
         if not directory.is_dir():
@@ -169,7 +173,7 @@ def _prepare(flags: Flags, extra_plugins: Sequence[object]) -> Prepared:
         ignore,
         config.rules,
         explicit=bool(flags.select),
-        run_params={"kube_version": kube_version},
+        run_params={"kube_version": kube_version, "schema_dirs": tuple(flags.schema_dirs)},
     )
     excluder = Excluder.create(config.root, config.exclude)
     targets = discover(flags.paths, stdin_name=flags.stdin_filename, exclude=excluder.excluded)

@@ -35,6 +35,9 @@ class Template:
     # Builds a fresh check for one run from the params, for templates that keep state
     # within a run (caches, "report once per kind"); used instead of `check` when set.
     make: Callable[[Params], ResourceCheck] | None = None
+    # For cross-resource templates: which resources to keep for `check_set` (called with the
+    # resource and params=...); None keeps the `set_kinds`.
+    keep: Callable[..., bool] | None = None
 
     @property
     def is_set(self) -> bool:

@@ -78,3 +78,75 @@ def test_unsupported_version_is_a_usage_error() -> None:
 def test_kube_version_from_config() -> None:
     Path(".kubelint.yaml").write_text('kube-version: "1.26"\n')
     assert [line for line, _, _ in findings()] == [9, 12]
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PROBE = """\
+apiVersion: monitoring.example.com/v1
+kind: Probe
+metadata:
+  name: web
+spec:
+  interval: 30
+  targets: [a, 2]
+  jitter: true
+"""
+
+
+def test_schema_dir_with_catalog_json_schemas() -> None:
+    Path("probe.yaml").write_text(PROBE)
+    out = io.StringIO()
+    code = main(
+        [
+            "check",
+            "probe.yaml",
+            "-f",
+            "json",
+            "--select",
+            "schema-validation",
+            "--schema-dir",
+            str(FIXTURES / "schemas"),
+        ],
+        out,
+        io.StringIO(),
+    )
+    got = [(f["line"], f["column"], f["message"]) for f in json.loads(out.getvalue())["findings"]]
+    assert code == 1
+    assert got == [
+        (6, 3, "spec.interval must be a string, got the integer 30"),
+        (7, 16, "spec.targets[1] must be a string, got the integer 2"),
+        (8, 3, 'unknown field "jitter" in spec (Kubernetes 1.37 rejects it)'),
+    ]
+
+
+def test_schema_dir_with_crd_manifests(tmp_path: Path) -> None:
+    crds = tmp_path / "crds"
+    crds.mkdir()
+    (crds / "probe-crd.yaml").write_text(
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
+        "metadata: {name: probes.monitoring.example.com}\n"
+        "spec:\n  group: monitoring.example.com\n  names: {kind: Probe, plural: probes}\n"
+        "  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n"
+        "      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n"
+        "          x-kubernetes-preserve-unknown-fields: true\n"
+    )
+    Path("probe.yaml").write_text(PROBE)
+    out = io.StringIO()
+    main(
+        [
+            "check",
+            "probe.yaml",
+            "-f",
+            "json",
+            "--select",
+            "schema-validation",
+            "--schema-dir",
+            str(crds),
+        ],
+        out,
+        io.StringIO(),
+    )
+    assert json.loads(out.getvalue())["findings"] == []
+    err = io.StringIO()
+    assert main(["check", "probe.yaml", "--schema-dir", "nope"], io.StringIO(), err) == 2
+    assert "--schema-dir nope: no such directory" in err.getvalue()

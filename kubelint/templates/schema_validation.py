@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
-from kubelint.kubeschema import Unknown, problems, schema_set
+from kubelint.crd import CustomSchemas
+from kubelint.kubeschema import Check, Unknown, problems, schema_set
 from kubelint.kubeversion import supported
 from kubelint.model import JsonPath, Resource, Severity, Violation, format_path
 from kubelint.podspec import describe
@@ -90,9 +92,8 @@ def _is_patch(obj: dict[str, Any]) -> bool:
 
 def make(params: Params) -> ResourceCheck:
     """Build the check for one run: the version's schemas and the kinds already reported."""
-    version = str(params.get("kube_version") or (supported() or ("",))[-1])
+    version = _version(params)
     strict = params.get("strict", True) is not False
-    reported_unknown: set[tuple[str, str]] = set()
 
     def check(resource: Resource, _: Params) -> Iterator[Violation]:
         schemas = schema_set(version)
@@ -100,29 +101,74 @@ def make(params: Params) -> ResourceCheck:
             return
         checker = schemas.checker(resource.api_version, resource.kind)
         if isinstance(checker, Unknown):
-            key = (resource.api_version, resource.kind)
-            # A Kubernetes group without this version is the removed-api rule's business.
-            if not checker.known_group and key not in reported_unknown:
-                reported_unknown.add(key)
-                yield Violation(
-                    ("kind",),
-                    f"no schema for {resource.api_version} {resource.kind} in Kubernetes "
-                    f"{version}: objects of this kind are not validated (a custom resource "
-                    "without its CustomResourceDefinition?)",
-                    sub_id="no-schema",
-                    severity=Severity.INFO,
-                )
-            return
-        for path, problem, detail in problems(checker, resource.obj):
-            if problem == "unknown" and not strict:
-                continue
-            if problem == "type" and _label_value(resource, path):
-                continue
-            yield Violation(
-                path, _message(resource.obj, path, problem, detail, version), sub_id=problem
-            )
+            return  # custom resources wait for the CRDs of the whole run (check_set)
+        yield from _violations(resource, checker, version, strict)
 
     return check
+
+
+def _violations(
+    resource: Resource, checker: Check, version: str, strict: bool
+) -> Iterator[Violation]:
+    for path, problem, detail in problems(checker, resource.obj):
+        if problem == "unknown" and not strict:
+            continue
+        if problem == "type" and _label_value(resource, path):
+            continue
+        yield Violation(
+            path, _message(resource.obj, path, problem, detail, version), sub_id=problem
+        )
+
+
+def _version(params: Params) -> str:
+    return str(params.get("kube_version") or (supported() or ("",))[-1])
+
+
+def keep(resource: Resource, params: Params) -> bool:
+    """Keep CRDs and objects of kinds the Kubernetes schemas do not know (custom resources)."""
+    if resource.kind == "CustomResourceDefinition":
+        return True
+    schemas = schema_set(_version(params))
+    if schemas is None or _is_patch(resource.obj):
+        return False
+    found = schemas.checker(resource.api_version, resource.kind)
+    # A Kubernetes group without this version is the removed-api rule's business.
+    return isinstance(found, Unknown) and not found.known_group
+
+
+def check_custom(
+    resources: Sequence[Resource], params: Params
+) -> Iterator[tuple[Resource, Violation]]:
+    """Validate custom resources against CRDs from the run and from --schema-dir."""
+    version = _version(params)
+    strict = params.get("strict", True) is not False
+    custom = CustomSchemas(strict)
+    for directory in params.get("schema_dirs") or ():
+        custom.add_directory(Path(directory))
+    custom.add_crds(resources)
+    reported: set[tuple[str, str]] = set()
+    for resource in resources:
+        if resource.kind == "CustomResourceDefinition":
+            continue
+        checker = custom.get(resource.api_version, resource.kind)
+        if checker is not None:
+            for violation in _violations(resource, checker, version, strict):
+                yield resource, violation
+            continue
+        key = (resource.api_version, resource.kind)
+        if key not in reported:
+            reported.add(key)
+            yield (
+                resource,
+                Violation(
+                    ("kind",),
+                    f"no schema for {resource.api_version} {resource.kind} in Kubernetes "
+                    f"{version}: objects of this kind are not validated (add its "
+                    "CustomResourceDefinition to the linted files or to --schema-dir)",
+                    sub_id="no-schema",
+                    severity=Severity.INFO,
+                ),
+            )
 
 
 TEMPLATES = [
@@ -130,7 +176,9 @@ TEMPLATES = [
         name="schema-validation",
         description="Objects must match the Kubernetes OpenAPI schema of the target version.",
         make=make,
-        needs=frozenset({"kube_version"}),
+        check_set=check_custom,
+        keep=keep,
+        needs=frozenset({"kube_version", "schema_dirs"}),
         parameters={
             "type": "object",
             "properties": {"strict": {"type": "boolean"}},

@@ -1,0 +1,124 @@
+"""Schemas of custom resources: from CustomResourceDefinitions in the input or in --schema-dir."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from kubelint.kubeschema import Check, SchemaSet
+from kubelint.load import load_text
+from kubelint.model import Resource
+from kubelint.podspec import as_dict, as_list
+
+GVK = tuple[str, str, str]
+# Every object may carry these, whether or not the CRD's schema lists them.
+_IMPLICIT = {
+    "apiVersion": {"type": "string"},
+    "kind": {"type": "string"},
+    "metadata": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+}
+
+
+def _with_implicit(schema: dict[str, Any]) -> dict[str, Any]:
+    properties = dict(schema.get("properties") or {})
+    for key, value in _IMPLICIT.items():
+        properties.setdefault(key, value)
+    return {**schema, "properties": properties}
+
+
+def _closed(schema: Any) -> Any:
+    """Make a structural schema strict: unknown fields are errors unless preserved."""
+    if isinstance(schema, list):
+        return [_closed(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: _closed(v) for k, v in schema.items()}
+    if (
+        "properties" in out
+        and "additionalProperties" not in out
+        and not out.get("x-kubernetes-preserve-unknown-fields")
+    ):
+        out["additionalProperties"] = False
+    return out
+
+
+def crd_schemas(crd: dict[str, Any]) -> Iterator[tuple[GVK, dict[str, Any]]]:
+    """Yield ((group, version, kind), openAPIV3Schema) for each version a CRD serves."""
+    spec = as_dict(crd.get("spec"))
+    group = spec.get("group")
+    kind = as_dict(spec.get("names")).get("kind")
+    if not isinstance(group, str) or not isinstance(kind, str):
+        return
+    shared = as_dict(as_dict(spec.get("validation")).get("openAPIV3Schema"))  # v1beta1 CRDs
+    for entry in as_list(spec.get("versions")):
+        served = as_dict(entry)
+        name = served.get("name")
+        schema = as_dict(as_dict(served.get("schema")).get("openAPIV3Schema")) or shared
+        if isinstance(name, str) and schema:
+            yield (group, name, kind), schema
+    if isinstance(spec.get("version"), str) and shared:
+        yield (group, spec["version"], kind), shared
+
+
+def _from_directory(directory: Path) -> Iterator[tuple[GVK, dict[str, Any]]]:
+    """Read CRD manifests (*.yaml, *.yml, *.json) and catalog schemas (GROUP/KIND_VERSION.json)."""
+    for path in sorted(directory.rglob("*")):
+        if not path.is_file() or path.suffix not in (".yaml", ".yml", ".json"):
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        found = False
+        for resource in load_text(str(path), text).resources:
+            if resource.kind == "CustomResourceDefinition":
+                found = True
+                yield from crd_schemas(resource.obj)
+        if not found and path.suffix == ".json" and "_" in path.stem:
+            kind, _, version = path.stem.rpartition("_")
+            try:
+                schema = json.loads(text)
+            except ValueError:
+                continue
+            group = path.parent.name if path.parent != directory else ""
+            if isinstance(schema, dict):
+                yield (group, version, kind.lower()), schema
+
+
+class CustomSchemas:
+    """Compiled validators for custom resources, keyed by group, version and kind."""
+
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+        self.compiler = SchemaSet({})
+        self.checks: dict[GVK, Check] = {}
+
+    def add(self, gvk: GVK, schema: dict[str, Any]) -> None:
+        """Compile one schema (the first definition of a kind wins)."""
+        if gvk in self.checks:
+            return
+        prepared = _with_implicit(schema)
+        self.checks[gvk] = self.compiler.compile_inline(
+            _closed(prepared) if self.strict else prepared
+        )
+
+    def add_crds(self, resources: Iterable[Resource]) -> None:
+        """Add the schemas of the CustomResourceDefinitions among `resources`."""
+        for resource in resources:
+            if resource.kind == "CustomResourceDefinition":
+                for gvk, schema in crd_schemas(resource.obj):
+                    self.add(gvk, schema)
+
+    def add_directory(self, directory: Path) -> None:
+        """Add every schema found in a --schema-dir."""
+        for gvk, schema in _from_directory(directory):
+            self.add(gvk, schema)
+
+    def get(self, api_version: str, kind: str) -> Check | None:
+        """Return the check for a custom resource, if its schema is known."""
+        group, _, version = api_version.rpartition("/")
+        return self.checks.get((group, version, kind)) or self.checks.get(
+            (group, version, kind.lower())
+        )
