@@ -13,7 +13,8 @@ that rule it must produce, in order, with exact line and column:
         findings:
           - {line: 2, column: 1, message: "not managed"}   # message: a substring
 
-`findings: []` asserts the rule stays silent.
+`findings: []` asserts the rule stays silent. A case may set `kube_version: "1.26"` to run
+as `--kube-version 1.26` would.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class Case:
     manifest: str
     findings: tuple[Expected, ...]
     source: str = ""
+    kube_version: str | None = None
 
 
 def lint_text(
@@ -58,10 +60,12 @@ def lint_text(
     rules: Sequence[str] = (),
     filename: str = "case.yaml",
     registry: Registry | None = None,
+    kube_version: str | None = None,
 ) -> list[Finding]:
     """Lint one manifest given as text and return all findings, sorted."""
     reg = registry or default_registry()
-    active = select_rules(reg, list(rules))
+    run_params = {"kube_version": kube_version} if kube_version else None
+    active = select_rules(reg, list(rules), run_params=run_params)
     options = RunOptions([Target(filename, None)], active, known_rules=frozenset(reg.rules))
     result = run(options, stdin=io.BytesIO(text.encode("utf-8")))
     return list(result.findings)
@@ -78,7 +82,17 @@ def load_cases(path: Path) -> list[Case]:
             Expected(e["line"], e["column"], e.get("message"), e.get("severity"))
             for e in raw.get("findings") or ()
         )
-        cases.append(Case(rule, str(raw["name"]), raw["manifest"], expected, str(path)))
+        version = raw.get("kube_version")
+        cases.append(
+            Case(
+                rule,
+                str(raw["name"]),
+                raw["manifest"],
+                expected,
+                str(path),
+                str(version) if version is not None else None,
+            )
+        )
     return cases
 
 
@@ -104,7 +118,10 @@ def mismatch(case: Case, findings: Iterable[Finding]) -> str | None:
 
 def check_case(case: Case, registry: Registry | None = None) -> None:
     """Run a case through the whole pipeline and raise AssertionError on any difference."""
-    problem = mismatch(case, lint_text(case.manifest, [case.rule], registry=registry))
+    findings = lint_text(
+        case.manifest, [case.rule], registry=registry, kube_version=case.kube_version
+    )
+    problem = mismatch(case, findings)
     if problem:
         raise AssertionError(problem)
 

@@ -52,6 +52,13 @@ def _deepest_existing(obj: object, path: tuple[object, ...]) -> tuple[object, ..
     return path
 
 
+def _value(obj: object, path: tuple[object, ...]) -> object:
+    current = obj
+    for key in path:
+        current = current[key]  # type: ignore[index]
+    return current
+
+
 def test_every_finding_points_at_its_key_or_nearest_holder(result: RunResult) -> None:
     resources = {}
     for name, text in result.sources.items():
@@ -68,7 +75,12 @@ def test_every_finding_points_at_its_key_or_nearest_holder(result: RunResult) ->
         where = f"{finding.file}:{finding.span.line}:{finding.span.column} {finding.rule}"
         if target and isinstance(target[-1], str):
             key = target[-1]
-            assert text.startswith((key, f'"{key}"', f"'{key}'")), f"{where}: {text[:40]!r}"
+            value = _value(res.obj, target)
+            # A finding points at the key, or (like removed-api) at a scalar value.
+            starts = [key, f'"{key}"', f"'{key}'"]
+            if target == finding.path and isinstance(value, str) and value:
+                starts += [value, f'"{value}"', f"'{value}'"]
+            assert text.startswith(tuple(starts)), f"{where}: {text[:40]!r}"
         else:
             # A list item (or a whole object): the span starts on the item's first character.
             lines = result.sources[finding.file].splitlines()
