@@ -7,18 +7,24 @@ import importlib
 from kubelint.template import Template
 
 MODULES = (
+    "api_versions",
     "bare_pod",
     "capabilities",
+    "cronjob_config",
     "host_namespaces",
+    "job_restart_policy",
     "label_syntax",
     "privilege_escalation",
     "privileged",
     "probes",
     "read_only_root",
+    "resource_name",
+    "resource_quantity",
     "resources",
     "rolling_update",
     "run_as_root",
     "schema_validation",
+    "service_config",
     "statefulset_service",
 )
 
