@@ -11,6 +11,7 @@ MODULES = (
     "bare_pod",
     "capabilities",
     "cronjob_config",
+    "env_value_type",
     "host_namespaces",
     "job_restart_policy",
     "label_syntax",

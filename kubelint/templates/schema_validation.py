@@ -65,9 +65,11 @@ def _message(obj: Any, path: JsonPath, problem: str, detail: Any, version: str) 
 
 
 def _label_value(resource: Resource, path: JsonPath) -> bool:
-    """Return True for a label or selector value: label-syntax reports those, once."""
+    """Return True for label, selector and env values: their own rules report those, once."""
     if len(path) < 2:
         return False
+    if len(path) >= 3 and path[-1] == "value" and path[-3] == "env":
+        return True  # env-value-type
     parent = path[-2]
     if parent in ("matchLabels", "nodeSelector"):
         return True
