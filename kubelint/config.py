@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -15,7 +14,7 @@ from typing import Any
 
 from kubelint import __version__
 from kubelint.compose import ComposeError, compose
-from kubelint.data import data_dir
+from kubelint.data import cache_dir, data_dir
 from kubelint.model import JsonPath, PositionIndex, Severity, format_path
 
 CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
@@ -183,21 +182,13 @@ def _describe(error: Any) -> str:
     return str(error.message)
 
 
-def _cache_dir() -> Path:
-    explicit = os.environ.get("KUBELINT_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "kubelint"
-
-
 def _validated_before(digest: str) -> bool:
-    return (_cache_dir() / "valid-config" / digest).exists()
+    return (cache_dir() / "valid-config" / digest).exists()
 
 
 def _remember(digest: str) -> None:
     try:
-        folder = _cache_dir() / "valid-config"
+        folder = cache_dir() / "valid-config"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / digest).touch()
     except OSError:

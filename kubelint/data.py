@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -12,3 +13,12 @@ def data_dir(name: str) -> Path:
     if installed.is_dir():
         return installed
     return package.parent / name
+
+
+def cache_dir() -> Path:
+    """Return kubelint's user cache: $KUBELINT_CACHE_DIR, else $XDG_CACHE_HOME/kubelint."""
+    explicit = os.environ.get("KUBELINT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kubelint"

