@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 
 import pluggy
 
+from kubelint.data import cached
 from kubelint.entrypoints import entry_points
 from kubelint.hookspecs import PROJECT, KubelintSpec
-from kubelint.ruledef import RuleDefinition, RuleFileError, load_rule_file
+from kubelint.ruledef import Example, RuleDefinition, RuleFileError, load_rule_file
 
 if TYPE_CHECKING:
     from kubelint.reporters import ReporterFactory
@@ -147,6 +148,42 @@ def _reporters(pm: pluggy.PluginManager, problems: list[PluginError]) -> dict[st
     return reporters
 
 
+class _BrokenRuleFileError(Exception):
+    """Carries the loadable rules out of a cached build, so a broken directory is not cached."""
+
+    def __init__(self, rules: list[RuleDefinition]) -> None:
+        super().__init__("broken rule file")
+        self.rules = rules
+
+
+def _load_dir(directory: Path, plugin: str, problems: list[PluginError]) -> list[RuleDefinition]:
+    """Load a rule directory; parsed definitions are cached while no file changes.
+
+    Parsing the built-in rule files costs about 25 ms, a quarter of a pre-commit run.
+    """
+    paths = sorted(directory.glob("*.yaml"))
+
+    def build() -> list[RuleDefinition]:
+        rules = []
+        broken = False
+        for path in paths:
+            try:
+                rules.append(load_rule_file(path))
+            except RuleFileError as exc:  # one bad file loses only itself
+                problems.append(PluginError(plugin, str(exc)))
+                broken = True
+        if broken:
+            raise _BrokenRuleFileError(rules)
+        return rules
+
+    # The dataclasses' fields are part of the key: a changed definition never unpickles stale.
+    shape = (tuple(RuleDefinition.__dataclass_fields__), tuple(Example.__dataclass_fields__))
+    try:
+        return cached("rules", paths, build, shape)
+    except _BrokenRuleFileError as exc:
+        return exc.rules
+
+
 def build_registry(
     pm: pluggy.PluginManager,
     errors: Sequence[PluginError] = (),
@@ -158,12 +195,7 @@ def build_registry(
     rules: dict[str, RuleDefinition] = {}
     owner: dict[str, str] = {}
     for plugin, directory in _rule_dirs(pm, rule_dirs, problems):
-        for path in sorted(directory.glob("*.yaml")):
-            try:
-                rule = load_rule_file(path)
-            except RuleFileError as exc:  # one bad file loses only itself
-                problems.append(PluginError(plugin, str(exc)))
-                continue
+        for rule in _load_dir(directory, plugin, problems):
             if _add_rule(rules, rule, plugin, problems):
                 owner[rule.id] = plugin
     for plugin, result in _call(pm, "kubelint_rules", problems):

@@ -184,4 +184,5 @@ class SarifReporter:
                 f"results; {dropped:,} more were left out (GitHub code scanning rejects larger "
                 "runs)\n"
             )
-        stream.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        # Compact: consumers are machines, and indenting takes the slow pure-Python encoder.
+        stream.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")

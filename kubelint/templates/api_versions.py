@@ -17,6 +17,7 @@ from typing import Any
 
 from kubelint import kubeversion
 from kubelint.compose import compose
+from kubelint.data import cached
 from kubelint.model import Resource, Violation
 from kubelint.template import Params, ResourceCheck, Template
 
@@ -140,7 +141,11 @@ def _entry(raw: Any, where: str) -> Lifecycle:
 
 @lru_cache(maxsize=1)
 def entries() -> tuple[Lifecycle, ...]:
-    """Return every entry of the bundled table, read once."""
+    """Return every entry of the bundled table, read once (and cached between runs)."""
+    return cached("api-lifecycle", [TABLE], _read_table, tuple(Lifecycle.__dataclass_fields__))
+
+
+def _read_table() -> tuple[Lifecycle, ...]:
     documents = list(compose(TABLE.read_text(encoding="utf-8")))
     data: Any = documents[0].data if documents else None
     raw = data.get("entries") if isinstance(data, dict) else None
