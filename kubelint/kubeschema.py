@@ -83,13 +83,17 @@ class SchemaSet:
         if compiled is not None:
             return compiled
 
-        # Recursive definitions (JSONSchemaProps) refer to themselves: compile lazily.
+        # Compiled on first use: a Deployment reaches hundreds of definitions (every volume
+        # type), most of which a manifest never touches; recursive ones refer to themselves.
         def deferred(value: Any, path: JsonPath, out: list[Problem]) -> None:
-            self.compiled[name](value, path, out)
+            real = self.compiled[name]
+            if real is deferred:
+                real = self._compile(self.defs.get(name, {}))
+                self.compiled[name] = real
+            real(value, path, out)
 
         self.compiled[name] = deferred
-        self.compiled[name] = self._compile(self.defs.get(name, {}))
-        return self.compiled[name]
+        return deferred
 
     def _compile(self, schema: dict[str, Any]) -> Check:
         if "$ref" in schema:
