@@ -57,3 +57,14 @@ def resolve(requested: str | None) -> str:
             f"Kubernetes {version} is not supported; supported versions: {listed}"
         )
     return version
+
+
+def at_least(version: object, wanted: tuple[int, int]) -> bool:
+    """Return True when a "MAJOR.MINOR" version is at least `wanted` (missing: the newest)."""
+    if not isinstance(version, str):
+        return True
+    try:
+        major, minor = (int(p) for p in version.split(".")[:2])
+    except ValueError:
+        return True
+    return (major, minor) >= wanted

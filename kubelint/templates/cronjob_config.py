@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from kubelint.kubeversion import at_least
 from kubelint.model import Resource, Severity, Violation
 from kubelint.podspec import as_dict, describe
 from kubelint.template import Params, Template
@@ -130,17 +131,6 @@ def cron_problem(expression: str) -> str | None:
     return None
 
 
-def _newer_or_same(version: object, wanted: tuple[int, int]) -> bool:
-    """Return True when a "MAJOR.MINOR" version is at least `wanted` (missing: the newest)."""
-    if not isinstance(version, str):
-        return True
-    try:
-        major, minor = (int(p) for p in version.split(".")[:2])
-    except ValueError:
-        return True
-    return (major, minor) >= wanted
-
-
 def _schedule(spec: dict[str, object], params: Params) -> Iterator[Violation]:
     path = ("spec", "schedule")
     schedule = spec.get("schedule")
@@ -165,7 +155,7 @@ def _schedule(spec: dict[str, object], params: Params) -> Iterator[Violation]:
     if match is not None:
         rest = schedule[match.end() :].strip()
         zone = match.group(2)
-        strict = _newer_or_same(params.get("kube_version"), (1, 27))
+        strict = at_least(params.get("kube_version"), (1, 27))
         both = spec.get("timeZone") not in (None, "")
         severity = None
         if strict:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from kubelint.kubeversion import at_least
 from kubelint.model import Resource, Severity, Violation
 from kubelint.podspec import describe
 from kubelint.template import Params, Template
@@ -82,17 +83,6 @@ def group_of(api_version: str) -> str:
     return api_version.rpartition("/")[0] if "/" in api_version else CORE
 
 
-def _at_least(version: Any, wanted: tuple[int, int]) -> bool:
-    """Return True when a "MAJOR.MINOR" version is at least `wanted` (missing: the newest)."""
-    if not isinstance(version, str):
-        return True
-    try:
-        major, minor = (int(p) for p in version.split(".")[:2])
-    except ValueError:
-        return True
-    return (major, minor) >= wanted
-
-
 def _suggest(name: str, *, dots: bool, letter_first: bool, limit: int) -> str | None:
     """Return a close valid name, or None when nothing sensible is left."""
     allowed = "a-z0-9." if dots else "a-z0-9"
@@ -118,7 +108,7 @@ def name_rule(api_version: str, kind: str, kube_version: Any) -> str | None:
         return "label-1035"
     if key == (CORE, "Namespace"):
         return "label"
-    if key == ("apps", "StatefulSet") and _at_least(kube_version, (1, 27)):
+    if key == ("apps", "StatefulSet") and at_least(kube_version, (1, 27)):
         return "label"
     return "subdomain"
 
