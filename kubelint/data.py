@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -37,6 +36,8 @@ def cached(name: str, sources: Sequence[Path], build: Callable[[], T], shape: ob
     API lifecycle table): unpickling costs a fraction of parsing YAML, and pre-commit runs
     kubelint on every commit. Any cache problem falls back to `build()`.
     """
+    import pickle
+
     from kubelint import __version__
 
     try:
