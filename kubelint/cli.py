@@ -81,6 +81,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="CustomResourceDefinitions (or GROUP/KIND_VERSION.json schemas) for custom resources",
     )
+    check.add_argument(
+        "--pod-security",
+        choices=("baseline", "restricted"),
+        help="evaluate every pod at this Pod Security Standards level (rule pod-security)",
+    )
+    check.add_argument(
+        "--pod-security-version",
+        metavar="VERSION",
+        help="Pod Security Standards policy version: latest (default), v1.30 or 1.30",
+    )
     check.add_argument("--config", metavar="FILE", help="configuration file (default: nearest)")
     check.add_argument("--no-config", action="store_true", help="ignore configuration files")
     check.add_argument(
@@ -143,6 +153,8 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stdin_filename=args.stdin_filename,
         kube_version=args.kube_version,
         schema_dirs=args.schema_dir or (),
+        pod_security=args.pod_security,
+        pod_security_version=args.pod_security_version,
     )
     try:
         prepared = prepare(flags)

@@ -49,6 +49,8 @@ class Config:
     context: str | None = None
     inline_suppressions: bool = True
     baseline: Path | None = None
+    pod_security: str | None = None
+    pod_security_version: str | None = None
 
     @property
     def root(self) -> Path:
@@ -294,6 +296,8 @@ def build_config(path: Path | None, data: Mapping[str, Any]) -> Config:
         context=data.get("context"),
         inline_suppressions=data.get("inline-suppressions", True),
         baseline=root / baseline if baseline else None,
+        pod_security=data.get("pod-security"),
+        pod_security_version=data.get("pod-security-version"),
     )
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from kubelint.config import (
     Config,
     ConfigError,
+    RuleSetting,
     build_config,
     find_config,
     load_config,
@@ -48,6 +49,8 @@ class Flags:
     stdin_filename: str = "<stdin>"
     kube_version: str | None = None
     schema_dirs: Sequence[str] = ()
+    pod_security: str | None = None
+    pod_security_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,28 @@ def _custom_params(registry: Registry) -> list[tuple[str, str, Any, Any]]:
     return out
 
 
+def _with_pod_security(config: Config, flags: Flags) -> Config:
+    """Fold --pod-security/--pod-security-version (over the config keys) into the rule's params."""
+    level = flags.pod_security or config.pod_security
+    version = flags.pod_security_version or config.pod_security_version
+    if level is None and version is None:
+        return config
+    from kubelint.templates.pod_security import parse_version
+
+    try:
+        parse_version(version)
+    except ValueError as exc:
+        raise ConfigError(f"--pod-security-version: {exc}") from None
+    current = config.rules.get("pod-security", RuleSetting())
+    params = dict(current.params)
+    if level is not None:
+        params["level"] = level
+    if version is not None:
+        params["version"] = version
+    rules = {**config.rules, "pod-security": replace(current, enabled=True, params=params)}
+    return replace(config, rules=rules)
+
+
 def prepare(flags: Flags, extra_plugins: Sequence[object] = ()) -> Prepared:
     """Read the configuration, build the registry and select rules and files."""
     try:
@@ -165,6 +190,7 @@ def _prepare(flags: Flags, extra_plugins: Sequence[object]) -> Prepared:
         validate(data, locator, _template_params(data, registry))
         config = build_config(path, data)
         unknown_rules(config, list(registry.rules), locator)
+    config = _with_pod_security(config, flags)
     select = list(flags.select) or list(config.select)
     ignore = list(flags.ignore) or list(config.ignore)
     kube_version = resolve_version(flags.kube_version or config.kube_version)

@@ -14,7 +14,8 @@ that rule it must produce, in order, with exact line and column:
           - {line: 2, column: 1, message: "not managed"}   # message: a substring
 
 `findings: []` asserts the rule stays silent. A case may set `kube_version: "1.26"` to run
-as `--kube-version 1.26` would.
+as `--kube-version 1.26` would, and `params:` (also allowed once at the top of the file, for
+every case) to configure the rule as `rules: {RULE: {params: ...}}` would.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from kubelint.compose import compose
+from kubelint.config import RuleSetting
 from kubelint.discover import Target
 from kubelint.engine import select_rules
 from kubelint.model import Finding
@@ -53,6 +55,7 @@ class Case:
     findings: tuple[Expected, ...]
     source: str = ""
     kube_version: str | None = None
+    params: Mapping[str, Any] | None = None
 
 
 def lint_text(
@@ -60,12 +63,18 @@ def lint_text(
     rules: Sequence[str] = (),
     filename: str = "case.yaml",
     registry: Registry | None = None,
+    *,
     kube_version: str | None = None,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[Finding]:
-    """Lint one manifest given as text and return all findings, sorted."""
+    """Lint one manifest given as text and return all findings, sorted.
+
+    `params` maps rule ids to parameters, as the configuration's `rules.RULE.params` does.
+    """
     reg = registry or default_registry()
     run_params = {"kube_version": kube_version} if kube_version else None
-    active = select_rules(reg, list(rules), run_params=run_params)
+    settings = {rule: RuleSetting(params=p) for rule, p in (params or {}).items()}
+    active = select_rules(reg, list(rules), settings=settings, run_params=run_params)
     options = RunOptions([Target(filename, None)], active, known_rules=frozenset(reg.rules))
     result = run(options, stdin=io.BytesIO(text.encode("utf-8")))
     return list(result.findings)
@@ -76,6 +85,7 @@ def load_cases(path: Path) -> list[Case]:
     documents = list(compose(path.read_text(encoding="utf-8")))
     data: Any = documents[0].data
     rule = data["rule"]
+    shared = data.get("params")
     cases = []
     for raw in data["cases"]:
         expected = tuple(
@@ -91,6 +101,7 @@ def load_cases(path: Path) -> list[Case]:
                 expected,
                 str(path),
                 str(version) if version is not None else None,
+                raw.get("params", shared),
             )
         )
     return cases
@@ -118,8 +129,13 @@ def mismatch(case: Case, findings: Iterable[Finding]) -> str | None:
 
 def check_case(case: Case, registry: Registry | None = None) -> None:
     """Run a case through the whole pipeline and raise AssertionError on any difference."""
+    params = {case.rule: case.params} if case.params is not None else None
     findings = lint_text(
-        case.manifest, [case.rule], registry=registry, kube_version=case.kube_version
+        case.manifest,
+        [case.rule],
+        registry=registry,
+        kube_version=case.kube_version,
+        params=params,
     )
     problem = mismatch(case, findings)
     if problem:

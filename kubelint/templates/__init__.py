@@ -15,6 +15,7 @@ MODULES = (
     "host_namespaces",
     "job_restart_policy",
     "label_syntax",
+    "pod_security",
     "privilege_escalation",
     "privileged",
     "probes",
