@@ -250,11 +250,6 @@ def make(params: Params) -> ResourceCheck:
     return check
 
 
-def check(resource: Resource, params: Params) -> Iterator[Violation]:
-    """Check one resource (for callers that bypass `make`; builds the run check each time)."""
-    yield from make(params)(resource, params)
-
-
 TEMPLATES = [
     Template(
         name="api-lifecycle",
@@ -262,7 +257,6 @@ TEMPLATES = [
             "Built-in apiVersion/kind pairs that the target Kubernetes version no longer serves "
             "(mode: removed) or serves with a deprecation warning (mode: deprecated)."
         ),
-        check=check,
         make=make,
         needs=frozenset({"kube_version"}),
         parameters={

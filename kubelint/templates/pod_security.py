@@ -783,11 +783,6 @@ def check_namespaces(
             yield resource, violation
 
 
-def check(resource: Resource, params: Params) -> Iterator[Violation]:
-    """Check one resource (for callers that bypass `make`)."""
-    yield from make(params)(resource, params)
-
-
 TEMPLATES = [
     Template(
         name="pod-security",
@@ -795,7 +790,6 @@ TEMPLATES = [
             "Pod Security Standards: every pod spec against the baseline or restricted level at "
             "a policy version, as the Pod Security admission controller evaluates it."
         ),
-        check=check,
         make=make,
         check_set=check_namespaces,
         keep=keep,
