@@ -58,13 +58,18 @@ def pod(
 
 
 def lint(
-    registry: Registry, text: str, level: str | None = None, version: str | None = None
+    registry: Registry,
+    text: str,
+    level: str | None = None,
+    version: str | None = None,
+    kube_version: str | None = None,
 ) -> list[Finding]:
     params = {"level": level or "restricted"}
     if version is not None:
         params["version"] = version
     settings = {RULE: RuleSetting(enabled=True, params=params)}
-    active = select_rules(registry, [], settings=settings)
+    run_params = {"kube_version": kube_version} if kube_version else None
+    active = select_rules(registry, [], settings=settings, run_params=run_params)
     options = RunOptions([Target("case.yaml", None)], active, known_rules=frozenset(registry.rules))
     result = run(options, stdin=io.BytesIO(text.encode("utf-8")))
     return [f for f in result.findings if f.rule == RULE]
@@ -502,3 +507,164 @@ def test_config_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert any(
         line == 28 and m == "baseline: hostPID must not be true" for _, line, _, m in findings
     )
+
+
+# --- the cluster's version and the namespace labels, read as the controller reads them ---------
+
+
+def test_a_cluster_evaluates_newer_policy_versions_at_its_own(registry: Registry) -> None:
+    container = (
+        "      readinessProbe:\n        tcpSocket:\n          host: db\n          port: 5432\n"
+    )
+    text = pod(pod_sc="", container=container)
+    assert where(lint(registry, text, "baseline", "latest", kube_version="1.34")) == [(11, 11)]
+    # A 1.33 API server knows no v1.34 control: latest, and v1.34 itself, mean v1.33 there.
+    assert lint(registry, text, "baseline", "latest", kube_version="1.33") == []
+    assert lint(registry, text, "baseline", "v1.34", kube_version="1.33") == []
+    assert pod_security.cluster_cap({"kube_version": "1.30"}) == (1, 30)
+    assert pod_security.cluster_cap({"kube_version": "1.99"}) == NEWEST
+    assert pod_security.cluster_cap({}) == NEWEST
+
+
+@pytest.mark.parametrize(
+    ("labels", "modes"),
+    [
+        ({"enforce": "baseline"}, [("enforce", "baseline", NEWEST, "latest")]),
+        (
+            {"enforce": "privileged", "warn": "restricted"},
+            [("warn", "restricted", NEWEST, "latest")],
+        ),
+        ({"audit": "baseline", "audit-version": "v1.9"}, [("audit", "baseline", (1, 9), "v1.9")]),
+        (
+            {"enforce": "restricted", "enforce-version": "v1.99"},
+            [("enforce", "restricted", NEWEST, "v1.99")],
+        ),
+        ({"enforce-version": "v1.20"}, []),
+    ],
+)
+def test_namespace_modes(
+    labels: dict[str, str], modes: list[tuple[str, str, tuple[int, int], str]]
+) -> None:
+    found, errors = pod_security.namespace_modes(
+        {pod_security.LABEL_PREFIX + k: v for k, v in labels.items()}
+    )
+    assert [(m.mode, m.level, m.version, m.text) for m in found] == modes
+    assert errors == []
+
+
+@pytest.mark.parametrize(
+    ("labels", "modes", "invalid"),
+    [
+        # an invalid enforce level is enforced as restricted: the controller fails closed
+        ({"enforce": "strict"}, [("enforce", "restricted", NEWEST)], ["enforce"]),
+        # an invalid warn or audit level turns the mode off: it fails open
+        ({"warn": "Restricted", "audit": ""}, [], ["warn", "audit"]),
+        # versions are "latest" or "v1.MINOR" only; anything else is latest
+        (
+            {"enforce": "baseline", "enforce-version": "1.30"},
+            [("enforce", "baseline", NEWEST)],
+            ["enforce-version"],
+        ),
+        (
+            {"warn": "baseline", "warn-version": "v1.05"},
+            [("warn", "baseline", NEWEST)],
+            ["warn-version"],
+        ),
+        ({"audit-version": "v2.0"}, [], ["audit-version"]),
+    ],
+)
+def test_invalid_namespace_labels(
+    labels: dict[str, str], modes: list[tuple[str, str, tuple[int, int]]], invalid: list[str]
+) -> None:
+    found, errors = pod_security.namespace_modes(
+        {pod_security.LABEL_PREFIX + k: v for k, v in labels.items()}
+    )
+    assert [(m.mode, m.level, m.version) for m in found] == modes
+    assert [e.path[-1] for e in errors] == [pod_security.LABEL_PREFIX + k for k in invalid]
+
+
+INVALID_LABELS = """\
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: payments
+  labels:
+    pod-security.kubernetes.io/enforce: strict
+    pod-security.kubernetes.io/warn-version: "1.30"
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: api
+  namespace: payments
+spec:
+  containers:
+    - name: api
+      image: api:2
+"""
+
+
+def test_invalid_labels_are_errors_and_fail_closed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ns.yaml").write_text(INVALID_LABELS)
+    out = io.StringIO()
+    code = main(["check", "ns.yaml", "-f", "json", "--select", RULE], out, io.StringIO())
+    found = [(f["line"], f["column"], f["message"]) for f in json.loads(out.getvalue())["findings"]]
+    assert code == 1
+    assert found[:2] == [
+        (
+            6,
+            41,
+            "label pod-security.kubernetes.io/enforce=strict must be privileged, baseline or "
+            "restricted; the API server rejects a Namespace with an invalid Pod Security label",
+        ),
+        (
+            7,
+            46,
+            'label pod-security.kubernetes.io/warn-version=1.30 must be latest or "v1.MINOR" '
+            "such as v1.30; the API server rejects a Namespace with an invalid Pod Security label",
+        ),
+    ]
+    # "strict" is enforced as restricted:latest, so the bare pod gets the restricted errors.
+    rest = [m for _, _, m in found[2:]]
+    assert len(rest) == 4
+    assert all(m.endswith('[namespace "payments" enforces restricted:latest]') for m in rest)
+    assert all(m.startswith("restricted: ") for m in rest)
+
+
+def test_a_configured_level_replaces_the_namespace_labels(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, findings, _ = _cli(tmp_path, "--pod-security", "baseline")
+    assert code == 1
+    # every pod at baseline, once, without the namespace notes
+    assert [(line, m) for _, line, _, m in findings] == [
+        (20, 'baseline: privileged must not be true (container "api")'),
+        (28, "baseline: hostPID must not be true"),
+    ]
+
+
+def test_namespace_labels_follow_the_cluster_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = (
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: web\n  labels:\n"
+        "    pod-security.kubernetes.io/enforce: baseline\n---\n"
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: web\nspec:\n"
+        "  containers:\n    - name: c\n      image: c:1\n      livenessProbe:\n"
+        "        httpGet:\n          host: 10.0.0.1\n          port: 80\n"
+    )
+    (tmp_path / "web.yaml").write_text(text)
+
+    def lines(*args: str) -> list[int]:
+        out = io.StringIO()
+        main(["check", "web.yaml", "-f", "json", "--select", RULE, *args], out, io.StringIO())
+        return [f["line"] for f in json.loads(out.getvalue())["findings"]]
+
+    assert lines() == [19]
+    assert lines("--kube-version", "1.34") == [19]
+    assert lines("--kube-version", "1.33") == []

@@ -45,6 +45,10 @@ LEVELS = (BASELINE, RESTRICTED)
 LATEST = "latest"
 
 _VERSION = re.compile(r"v?1\.(0|[1-9][0-9]*)\Z")
+# The namespace labels are stricter than the command line: "v1.N" only, as the controller's
+# ParseVersion accepts (its pattern also takes a single digit, so "v1.05" is invalid).
+_LABEL_VERSION = re.compile(r"v1\.([0-9]|[1-9][0-9]*)\Z")
+_KUBE_VERSION = re.compile(r"([0-9]+)\.([0-9]+)\Z")
 
 
 @dataclass(frozen=True)
@@ -694,6 +698,20 @@ def evaluate(resource: Resource, level: str, version: Version) -> Iterator[Viola
                 )
 
 
+def cluster_cap(params: Params) -> Version:
+    """Return the newest policy version the target cluster knows (the run's --kube-version).
+
+    An API server evaluates `latest`, and any version newer than its own checks, at the newest
+    version its build knows (the controller also lowers it to an emulated older version), so a
+    1.30 cluster evaluates `latest` as v1.30.
+    """
+    value = params.get("kube_version")
+    match = _KUBE_VERSION.match(value) if isinstance(value, str) else None
+    if match is None or int(match[1]) != 1:
+        return NEWEST
+    return min(NEWEST, (1, int(match[2])))
+
+
 def make(params: Params) -> ResourceCheck:
     """Build the check for one run: the configured level and version, or nothing.
 
@@ -701,7 +719,7 @@ def make(params: Params) -> ResourceCheck:
     linted files ask for (check_namespaces).
     """
     level = params.get("level")
-    version = parse_version(params.get("version", LATEST))
+    version = min(parse_version(params.get("version", LATEST)), cluster_cap(params))
     if level is not None:
         active_controls(level, version)  # validates the level
 
@@ -720,25 +738,57 @@ def keep(resource: Resource, params: Params) -> bool:
     """Keep Namespaces, and namespaced pod-bearing objects a Namespace's labels may govern."""
     if resource.kind == "Namespace":
         return True
+    if params.get("level") is not None:
+        return False  # every pod is evaluated as it streams by; labels are only validated
     return resource.kind in POD_KINDS and resource.namespace is not None
 
 
-def _namespace_levels(resource: Resource) -> list[tuple[str, str, Version, str]]:
-    """Return (mode, level, version, version text) for each Pod Security label of a Namespace."""
-    labels = as_dict(as_dict(resource.obj.get("metadata")).get("labels"))
-    out = []
+@dataclass(frozen=True)
+class Mode:
+    """One Pod Security mode a Namespace's labels set: its level and policy version."""
+
+    mode: str
+    level: str
+    version: Version
+    text: str  # the version as the label wrote it ("latest" when unset or invalid)
+
+
+def _label_error(key: str, value: object, expected: str) -> Violation:
+    return Violation(
+        ("metadata", "labels", key),
+        f"label {key}={_show(value)} must be {expected}; the API server rejects a Namespace "
+        "with an invalid Pod Security label",
+        sub_id=f"label:{key}",
+        at_value=True,
+    )
+
+
+def namespace_modes(labels: dict[str, Any]) -> tuple[list[Mode], list[Violation]]:
+    """Read a Namespace's Pod Security labels as the admission controller does.
+
+    Return the modes to evaluate and a violation for every invalid label. An invalid enforce
+    level is enforced as restricted (the controller fails closed); an invalid warn or audit
+    level turns that mode off (it fails open); an invalid version means latest.
+    """
+    modes, errors = [], []
     for mode in MODES:
-        level = labels.get(LABEL_PREFIX + mode)
-        if level not in LEVELS:
-            continue  # "privileged", absent or invalid: nothing is checked for this mode
-        raw = labels.get(f"{LABEL_PREFIX}{mode}-version", LATEST)
-        try:
-            version = parse_version(raw)
-            text = str(raw)
-        except ValueError:
-            version, text = NEWEST, LATEST  # the admission controller falls back to latest
-        out.append((mode, str(level), version, text))
-    return out
+        key = LABEL_PREFIX + mode
+        level = labels.get(key)
+        if level is not None and level not in (*LEVELS, "privileged"):
+            errors.append(_label_error(key, level, "privileged, baseline or restricted"))
+            level = RESTRICTED if mode == "enforce" else None
+        version_key = f"{key}-version"
+        raw = labels.get(version_key, LATEST)
+        if raw == LATEST:
+            version, text = NEWEST, LATEST
+        elif isinstance(raw, str) and (match := _LABEL_VERSION.match(raw)):
+            version, text = min((1, int(match[1])), NEWEST), raw
+        else:
+            errors.append(_label_error(version_key, raw, 'latest or "v1.MINOR" such as v1.30'))
+            version, text = NEWEST, LATEST
+        if level in LEVELS:
+            modes.append(Mode(mode, str(level), version, text))
+    return modes, errors
 
 
 def check_namespaces(
@@ -748,34 +798,42 @@ def check_namespaces(
 
     `enforce` findings are errors (the cluster rejects the pod); `warn` and `audit` findings are
     warnings. A control violated under several modes is reported once, at the strongest.
+    Invalid labels are reported on the Namespace. With a configured `level`, every pod is
+    already evaluated at it, and the labels only get that validation.
     """
-    levels = {
-        r.name: found
-        for r in resources
-        if r.kind == "Namespace" and r.name and (found := _namespace_levels(r))
-    }
+    cap = cluster_cap(params)
+    governed = params.get("level") is None
+    levels: dict[str, list[Mode]] = {}
+    for r in resources:
+        if r.kind != "Namespace":
+            continue
+        modes, errors = namespace_modes(as_dict(as_dict(r.obj.get("metadata")).get("labels")))
+        for error in errors:
+            yield r, error
+        if governed and r.name and modes:
+            levels[r.name] = modes
     if not levels:
         return
     for resource in resources:
         namespace = resource.namespace
-        modes = levels.get(namespace) if namespace and resource.kind != "Namespace" else None
-        if not modes:
+        governing = levels.get(namespace) if namespace and resource.kind != "Namespace" else None
+        if not governing:
             continue
         best: dict[tuple[JsonPath, str], tuple[int, Violation]] = {}
-        for mode, level, version, text in modes:
-            rank = 0 if mode == "enforce" else 1
-            for violation in evaluate(resource, level, version):
+        for m in governing:
+            rank = 0 if m.mode == "enforce" else 1
+            for violation in evaluate(resource, m.level, min(m.version, cap)):
                 key = (violation.path, violation.message)
                 if key in best and best[key][0] <= rank:
                     continue
-                note = f'namespace "{resource.namespace}" {mode}s {level}:{text}'
+                note = f'namespace "{resource.namespace}" {m.mode}s {m.level}:{m.text}'
                 best[key] = (
                     rank,
                     Violation(
                         violation.path,
                         f"{violation.message} [{note}]",
-                        sub_id=f"{violation.sub_id}:{mode}",
-                        severity=None if mode == "enforce" else Severity.WARNING,
+                        sub_id=f"{violation.sub_id}:{m.mode}",
+                        severity=None if m.mode == "enforce" else Severity.WARNING,
                         at_value=violation.at_value,
                     ),
                 )
@@ -794,6 +852,7 @@ TEMPLATES = [
         check_set=check_namespaces,
         keep=keep,
         kinds=POD_KINDS,
+        needs=frozenset({"kube_version"}),
         parameters={
             "type": "object",
             "properties": {
