@@ -75,7 +75,8 @@ def rule_markdown(rule: RuleDefinition) -> str:
             "- Parameters: "
             + ", ".join(f"`{k}`: `{json.dumps(v)}`" for k, v in rule.params.items())
         )
-    lines += ["", "## What it does", "", rule.description, ""]
+    # A folded YAML description keeps one newline between paragraphs; Markdown needs two.
+    lines += ["", "## What it does", "", rule.description.strip().replace("\n", "\n\n"), ""]
     if rule.rationale:
         lines += ["## Why", "", rule.rationale, ""]
     if rule.remediation:
