@@ -221,14 +221,14 @@ def _rules(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _explain(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from kubelint.docs import rule_markdown
+    from kubelint.docs import rule_markdown, template_parameters
     from kubelint.registry import default_registry
 
     registry = default_registry()
     rule = registry.rule(args.rule)
     if rule is None:
         raise UsageError(f"unknown rule {args.rule!r} (see `kubelint rules`)")
-    stdout.write(rule_markdown(rule))
+    stdout.write(rule_markdown(rule, template_parameters(registry, rule)))
     return _plugin_errors(registry, stderr)
 
 

@@ -200,6 +200,21 @@ def test_rules_and_explain() -> None:
     assert out.startswith("# bare-pod\n")
     assert "## How to fix" in out and "kind: Pod" in out
     assert "`bare-pod` reports: line 2, column 1." in out
+    assert "## Parameters" not in out  # bare-pod's template takes none
+
+
+def test_explain_lists_the_template_parameters() -> None:
+    code, out, _ = run_cli("explain", "pod-security")
+    assert code == 0
+    table = out.split("## Parameters\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert table[0] == "| parameter | accepts | this rule |"
+    assert table[2] == '| `level` | `"baseline"`, `"restricted"` | not set |'
+    assert table[3].startswith("| `version` | string matching `^(latest\\|v?1")
+    assert table[3].endswith('| `"latest"` |')
+    _, out, _ = run_cli("explain", "removed-api")
+    assert '| `mode` | `"removed"`, `"deprecated"` (required) | `"removed"` |' in out
+    _, out, _ = run_cli("explain", "missing-memory-limit")
+    assert '| `resources` | array of string | `["memory"]` |' in out
 
 
 def test_stdin_with_filename(monkeypatch: pytest.MonkeyPatch) -> None:
