@@ -139,7 +139,7 @@ def _with_pod_security(config: Config, flags: Flags) -> Config:
     version = flags.pod_security_version or config.pod_security_version
     if level is None and version is None:
         return config
-    from kubelint.templates.pod_security import parse_version
+    from kubelint.podsecurity.controls import parse_version
 
     try:
         parse_version(version)

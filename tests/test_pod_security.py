@@ -18,10 +18,11 @@ from kubelint.config import RuleSetting
 from kubelint.discover import Target
 from kubelint.engine import select_rules
 from kubelint.model import Finding
+from kubelint.podsecurity import labels as ns_labels
+from kubelint.podsecurity.controls import CONTROLS, NEWEST, active_controls, parse_version
 from kubelint.registry import Registry
 from kubelint.run import RunOptions, run
 from kubelint.templates import pod_security
-from kubelint.templates.pod_security import CONTROLS, NEWEST, active_controls, parse_version
 from kubelint.testing import lint_text
 
 RULE = "pod-security"
@@ -545,8 +546,8 @@ def test_a_cluster_evaluates_newer_policy_versions_at_its_own(registry: Registry
 def test_namespace_modes(
     labels: dict[str, str], modes: list[tuple[str, str, tuple[int, int], str]]
 ) -> None:
-    found, errors = pod_security.namespace_modes(
-        {pod_security.LABEL_PREFIX + k: v for k, v in labels.items()}
+    found, errors = ns_labels.namespace_modes(
+        {ns_labels.LABEL_PREFIX + k: v for k, v in labels.items()}
     )
     assert [(m.mode, m.level, m.version, m.text) for m in found] == modes
     assert errors == []
@@ -576,11 +577,11 @@ def test_namespace_modes(
 def test_invalid_namespace_labels(
     labels: dict[str, str], modes: list[tuple[str, str, tuple[int, int]]], invalid: list[str]
 ) -> None:
-    found, errors = pod_security.namespace_modes(
-        {pod_security.LABEL_PREFIX + k: v for k, v in labels.items()}
+    found, errors = ns_labels.namespace_modes(
+        {ns_labels.LABEL_PREFIX + k: v for k, v in labels.items()}
     )
     assert [(m.mode, m.level, m.version) for m in found] == modes
-    assert [e.path[-1] for e in errors] == [pod_security.LABEL_PREFIX + k for k in invalid]
+    assert [e.path[-1] for e in errors] == [ns_labels.LABEL_PREFIX + k for k in invalid]
 
 
 INVALID_LABELS = """\

@@ -23,9 +23,9 @@ from kubelint.config import RuleSetting
 from kubelint.discover import Target
 from kubelint.engine import select_rules
 from kubelint.model import PositionIndex, Resource
+from kubelint.podsecurity.controls import CONTROLS, NEWEST, evaluate
 from kubelint.registry import Registry
 from kubelint.run import RunOptions, run
-from kubelint.templates.pod_security import CONTROLS, NEWEST, evaluate
 
 Pod = dict[str, Any]
 Version = tuple[int, int]

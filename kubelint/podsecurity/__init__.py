@@ -1,0 +1,1 @@
+"""The Pod Security Standards as the Pod Security admission controller evaluates them."""
