@@ -110,7 +110,8 @@ def rule_markdown(rule: RuleDefinition, parameters: Mapping[str, Any] | None = N
         lines.append("- Kinds: " + ", ".join(sorted(rule.kinds)))
     if rule.template:
         lines.append(f"- Template: `{rule.template}`")
-    if rule.params:
+    table = _parameters(rule, parameters)
+    if rule.params and not table:  # the table, when there is one, shows the values too
         lines.append(
             "- Parameters: "
             + ", ".join(f"`{k}`: `{json.dumps(v)}`" for k, v in rule.params.items())
@@ -121,7 +122,7 @@ def rule_markdown(rule: RuleDefinition, parameters: Mapping[str, Any] | None = N
         lines += ["## Why", "", rule.rationale, ""]
     if rule.remediation:
         lines += ["## How to fix", "", rule.remediation, ""]
-    lines += _parameters(rule, parameters)
+    lines += table
     if rule.bad or rule.good:
         lines += ["## Examples", ""]
         if rule.bad:

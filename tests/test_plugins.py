@@ -224,7 +224,7 @@ def test_explain_plugin_rule(example: Installed, workdir: Path) -> None:
     text = proc.stdout
     assert text.startswith("# no-latest-tag\n\n**Container image without a pinned tag**\n")
     assert "- Template: `image-tag`\n" in text
-    assert '- Parameters: `forbidden_tags`: `["latest"]`\n' in text
+    assert "| `forbidden_tags` | array of string | `[\"latest\"]` |\n" in text
     assert "`no-latest-tag` reports: line 14, column 11, line 17, column 11.\n" in text
     assert "image: nginx:latest\n" in text
 
