@@ -173,18 +173,32 @@ def _one_of(branches: list[Check], schemas: list[dict[str, Any]]) -> Check:
     return check
 
 
-def _strip(schema: Any) -> Any:
-    """Drop descriptions (most of the bytes) from a schema tree."""
+def strip_descriptions(schema: Any) -> Any:
+    """Drop description texts (most of the bytes) from a schema tree, and nothing else.
+
+    Only a `description` whose value is a string is documentation. A property that is itself
+    named `description` (JSONSchemaProps, CustomResourceColumnDefinition, PriorityClass, ...)
+    maps to a schema object and stays: a cache must never change what a schema accepts.
+    """
     if isinstance(schema, dict):
-        return {k: _strip(v) for k, v in schema.items() if k != "description"}
+        return {
+            k: strip_descriptions(v)
+            for k, v in schema.items()
+            if not (k == "description" and isinstance(v, str))
+        }
     if isinstance(schema, list):
-        return [_strip(v) for v in schema]
+        return [strip_descriptions(v) for v in schema]
     return schema
+
+
+# Bumped whenever strip_descriptions changes what it keeps, so that no run reads a cache
+# written by an older transformation (format 1 deleted properties named `description`).
+_CACHE_FORMAT = 2
 
 
 def _cache_file(source: Path) -> Path:
     stat = source.stat()
-    name = f"{source.parent.name}-{stat.st_size}-{stat.st_mtime_ns}.json"
+    name = f"{source.parent.name}-{stat.st_size}-{stat.st_mtime_ns}-f{_CACHE_FORMAT}.json"
     return cache_dir() / "schemas" / name
 
 
@@ -211,7 +225,7 @@ def schema_set(version: str) -> SchemaSet | None:
         data = json.loads(source.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    definitions = _strip(data.get("$defs") or data.get("definitions") or {})
+    definitions = strip_descriptions(data.get("$defs") or data.get("definitions") or {})
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         partial = cache.with_suffix(f".{os.getpid()}.tmp")
