@@ -41,7 +41,9 @@ def test_stripping_keeps_every_key_but_description_texts(version: str) -> None:
     # The properties that are real fields named "description" survive (the bug it guards).
     props = stripped["io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps"]
     assert "description" in props["properties"]
-    column = "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceColumnDefinition"
+    column = (
+        "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceColumnDefinition"
+    )
     assert "description" in stripped[column]["properties"]
     assert "description" in stripped["io.k8s.api.scheduling.v1.PriorityClass"]["properties"]
     # And the texts themselves are gone, which is what the cache is for.

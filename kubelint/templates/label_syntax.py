@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from kubelint.model import JsonPath, Resource, Violation
-from kubelint.podspec import describe
+from kubelint.podspec import as_dict, as_list, describe
+from kubelint.selectors import Selector, label_maps, selectors
 from kubelint.template import Params, Template
 
 _NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
@@ -74,10 +75,15 @@ def _label_map(labels: Any, path: JsonPath, what: str) -> Iterator[Violation]:
             yield Violation((*path, key), f'{what} "{key}" has an invalid value: {problem}')
 
 
-def _expressions(items: Any, path: JsonPath) -> Iterator[Violation]:
-    if not isinstance(items, list):
-        return
-    for i, item in enumerate(items):
+_LABEL_OPERATORS = {"In": True, "NotIn": True, "Exists": False, "DoesNotExist": False}
+_NODE_OPERATORS = {**_LABEL_OPERATORS, "Gt": True, "Lt": True}
+
+
+def _requirements(selector: Selector) -> Iterator[Violation]:
+    """Judge `matchExpressions` as the API server does, by the kind of selector."""
+    node = as_dict(selector.value)
+    base = (*selector.path, "matchExpressions")
+    for i, item in enumerate(as_list(node.get("matchExpressions"))):
         if not isinstance(item, dict):
             continue
         key = item.get("key")
@@ -85,43 +91,67 @@ def _expressions(items: Any, path: JsonPath) -> Iterator[Violation]:
             problem = key_problem(key)
             if problem:
                 yield Violation(
-                    (*path, i, "key"), f'selector key "{key}" is invalid: {problem}', at_value=True
+                    (*base, i, "key"), f'selector key "{key}" is invalid: {problem}', at_value=True
                 )
-        values = item.get("values")
-        if isinstance(values, list):
-            for j, value in enumerate(values):
-                problem = value_problem(value)
-                if problem:
-                    yield Violation(
-                        (*path, i, "values", j), f"selector value is invalid: {problem}"
-                    )
+        yield from _operator(item, (*base, i), selector.node)
+
+
+def _operator(item: dict[str, Any], path: JsonPath, node: bool) -> Iterator[Violation]:
+    operator = item.get("operator")
+    values = item.get("values")
+    count = len(values) if isinstance(values, list) else 0
+    operators = _NODE_OPERATORS if node else _LABEL_OPERATORS
+    if not isinstance(operator, str) or operator not in operators:
+        if isinstance(operator, str):
+            allowed = ", ".join(operators)
+            yield Violation(
+                (*path, "operator"),
+                f'selector operator "{operator}" is not one of {allowed}',
+                at_value=True,
+            )
+        return
+    if operator in ("Gt", "Lt"):
+        if count != 1:
+            yield Violation(
+                (*path, "values") if count else path,
+                f"operator {operator} takes exactly one value, got {count}",
+            )
+        elif isinstance(values, list) and not _is_integer(values[0]):
+            yield Violation(
+                (*path, "values", 0),
+                f"operator {operator} compares integers: {describe(values[0])} is not one, "
+                "so this requirement never matches",
+            )
+        return
+    if operators[operator] and not count:
+        yield Violation(
+            (*path, "values") if isinstance(values, list) else path,
+            f"operator {operator} needs at least one value",
+        )
+    elif not operators[operator] and count:
+        yield Violation((*path, "values"), f"operator {operator} takes no values")
+    elif not node and isinstance(values, list):
+        # Label selector values are label values; node selector values are not.
+        for j, value in enumerate(values):
+            problem = value_problem(value)
+            if problem:
+                yield Violation((*path, "values", j), f"selector value is invalid: {problem}")
+
+
+def _is_integer(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    return isinstance(value, str) and re.fullmatch(r"[-+]?[0-9]+", value) is not None
 
 
 def check(resource: Resource, params: Params) -> Iterator[Violation]:
-    """Yield every invalid label key or value in metadata, selectors and node selectors."""
-    plain_selector = resource.kind in ("Service", "ReplicationController")
-    stack: list[tuple[JsonPath, Any]] = [((), resource.obj)]
-    while stack:
-        path, node = stack.pop()
-        if isinstance(node, dict):
-            for key, value in node.items():
-                child = (*path, key)
-                if key == "labels" and path and path[-1] == "metadata":
-                    yield from _label_map(value, child, "label")
-                elif key == "matchLabels":
-                    yield from _label_map(value, child, "selector label")
-                elif key == "nodeSelector" and isinstance(value, dict):
-                    yield from _label_map(value, child, "node selector label")
-                elif key == "selector" and plain_selector and path == ("spec",):
-                    yield from _label_map(value, child, "selector label")
-                elif key == "matchExpressions":
-                    yield from _expressions(value, child)
-                elif isinstance(value, (dict, list)):
-                    stack.append((child, value))
-        elif isinstance(node, list):
-            for i, value in enumerate(node):
-                if isinstance(value, (dict, list)):
-                    stack.append(((*path, i), value))
+    """Yield every invalid label key or value where the API has labels and label selectors."""
+    for labels in label_maps(resource):
+        yield from _label_map(labels.value, labels.path, labels.what)
+    for selector in selectors(resource):
+        yield from _requirements(selector)
 
 
 TEMPLATES = [

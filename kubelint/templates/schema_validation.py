@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ from kubelint.kubeschema import Check, Unknown, problems, schema_set
 from kubelint.kubeversion import supported
 from kubelint.model import JsonPath, Resource, Severity, Violation, format_path
 from kubelint.podspec import describe
+from kubelint.selectors import label_value_paths
 from kubelint.template import Params, ResourceCheck, Template
 
 _ARTICLE = {
@@ -64,19 +65,19 @@ def _message(obj: Any, path: JsonPath, problem: str, detail: Any, version: str) 
     return f"{where} is invalid"
 
 
-def _label_value(resource: Resource, path: JsonPath) -> bool:
-    """Return True for label, selector and env values: their own rules report those, once."""
-    if len(path) < 2:
-        return False
-    if len(path) >= 3 and path[-1] == "value" and path[-3] == "env":
-        return True  # env-value-type
-    parent = path[-2]
-    if parent in ("matchLabels", "nodeSelector"):
-        return True
-    if parent == "labels" and len(path) >= 3 and path[-3] == "metadata":
-        return True
-    in_selector = len(path) == 3 and path[:2] == ("spec", "selector")
-    return resource.kind in ("Service", "ReplicationController") and in_selector
+def _left_to_other_rules(resource: Resource) -> Callable[[JsonPath], bool]:
+    """Return a test for values whose own rules report them, once (labels, selectors, env)."""
+    labels: set[JsonPath] | None = None
+
+    def test(path: JsonPath) -> bool:
+        nonlocal labels
+        if len(path) >= 3 and path[-1] == "value" and path[-3] == "env":
+            return True  # env-value-type
+        if labels is None:
+            labels = label_value_paths(resource)
+        return path in labels  # label-syntax
+
+    return test
 
 
 def _is_patch(obj: dict[str, Any]) -> bool:
@@ -116,10 +117,11 @@ def _violations(
     # Walking for patch directives costs as much as validating; do it only when it matters.
     if not found or _is_patch(resource.obj):
         return
+    left = _left_to_other_rules(resource)
     for path, problem, detail in found:
         if problem == "unknown" and not strict:
             continue
-        if problem == "type" and _label_value(resource, path):
+        if problem == "type" and left(path):
             continue
         yield Violation(
             path, _message(resource.obj, path, problem, detail, version), sub_id=problem
