@@ -41,6 +41,8 @@ class ActiveRule:
     kinds: frozenset[str] | None = None
     # Which resources the cross-resource check needs kept (None: by set_kinds).
     keep: Callable[[Resource], bool] | None = None
+    # Judges omissions: skipped on partial objects (kustomize patches).
+    whole_object: bool = False
 
     def wants(self, resource: Resource) -> bool:
         """Return True when the cross-resource check needs this resource."""
@@ -106,6 +108,7 @@ def select_rules(
                     template.set_kinds,
                     rule.kinds if rule.kinds is not None else template.kinds,
                     None if keep is None else functools.partial(keep, params=params),
+                    template.whole_object,
                 )
             )
         elif rule.schema_check is not None:
@@ -158,8 +161,11 @@ class Engine:
         """Run the per-resource rules that apply to this resource's kind."""
         findings: list[Finding] = []
         rules = self._by_kind.get(resource.kind, ())
+        patch = resource.origin.patch
         for rule in (*rules, *self._any_kind):
             assert rule.check is not None
+            if patch and rule.whole_object:
+                continue
             try:
                 for violation in rule.check(resource, rule.params):
                     findings.append(self.finding(rule.id, resource, violation))
@@ -171,6 +177,9 @@ class Engine:
     def keep(self, resource: Resource) -> None:
         """Hold a resource for the cross-resource rules, if any of them needs its kind."""
         # Only what a cross-resource rule asks for is kept: memory stays proportional to it.
+        # Patches are partial objects: pairing them would invent objects that do not exist.
+        if resource.origin.patch:
+            return
         if any(rule.wants(resource) for rule in self._set_rules):
             self._kept.append(resource)
 

@@ -233,6 +233,26 @@ class PositionIndex:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """What the files around an object say about it (kustomizations, charts, test suites)."""
+
+    # The application unit in which cross-resource rules pair objects (a directory).
+    unit: str = ""
+    # A kustomize patch: a partial object, judged for what it sets, not for what it omits.
+    patch: bool = False
+    # A kustomization that includes this object adds labels to its selectors.
+    selector_labels: bool = False
+    # A test suite's assertion (chainsaw, kuttl): compared with a cluster, never applied.
+    assertion: bool = False
+
+    def describe_unit(self) -> str:
+        """Name the application unit in messages: its directory, or the input itself."""
+        if not self.unit:
+            return "this input"
+        return "this directory" if self.unit == "." else f"{self.unit}/"
+
+
+@dataclass(frozen=True)
 class Resource:
     """One Kubernetes object from a file, with plain decoded data and its position index."""
 
@@ -248,8 +268,14 @@ class Resource:
     prefix: JsonPath = ()
     # Global read order across the run: files as read, documents and items in file order.
     order: int = 0
+    origin: Origin = Origin()
 
     @property
     def ref(self) -> ResourceRef:
         """Return the reference used in reports."""
         return ResourceRef(self.api_version, self.kind, self.namespace, self.name)
+
+    @property
+    def scope(self) -> tuple[str, str | None]:
+        """Return where cross-resource rules pair this object: its unit and namespace."""
+        return (self.origin.unit, self.namespace)

@@ -12,8 +12,9 @@ from kubelint import DOCS_URL, __version__, suppress
 from kubelint.baseline import apply_baseline
 from kubelint.discover import Target
 from kubelint.engine import ActiveRule, Engine, problems_to_findings
-from kubelint.load import MAX_FILE_BYTES, LoadProblem, load_bytes
-from kubelint.model import Finding, RuleMeta, RunResult, RunSummary, Span
+from kubelint.layout import build_layout, is_tool_config
+from kubelint.load import MAX_FILE_BYTES, LoadedFile, LoadProblem, load_bytes
+from kubelint.model import Finding, Origin, RuleMeta, RunResult, RunSummary, Span
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,25 @@ def _read(target: Target, stdin: BinaryIO | None) -> bytes | LoadProblem:
         )
 
 
+def with_origin(loaded: LoadedFile, origin: Origin) -> LoadedFile:
+    """Give a file's objects their origin; drop tool configs and test-suite assertions.
+
+    Kustomizations, skaffold and kind configs never reach the API server, and an assertion
+    file lists only the fields it expects: neither is an object to judge.
+    """
+    kept = tuple(
+        resource if origin == _PLAIN else replace(resource, origin=origin)
+        for resource in loaded.resources
+        if not origin.assertion and not is_tool_config(resource.api_version)
+    )
+    if len(kept) == len(loaded.resources) and origin == _PLAIN:
+        return loaded
+    return replace(loaded, resources=kept)
+
+
+_PLAIN = Origin()
+
+
 def run(
     options: RunOptions,
     stdin: BinaryIO | None = None,
@@ -97,13 +117,15 @@ def _run(
     order = 0
     reported: set[str] = set()
     index = suppress.Index()
-    for number, (target, report) in enumerate(ordered_inputs(options)):
+    inputs = ordered_inputs(options)
+    layout = build_layout(t.path for t, _ in inputs if t.path is not None)
+    for number, (target, report) in enumerate(inputs):
         data = _read(target, stdin)
         if isinstance(data, LoadProblem):
             if report:
                 findings.extend(problems_to_findings(engine, target.name, [data]))
             continue
-        loaded = load_bytes(target.name, data, order)
+        loaded = with_origin(load_bytes(target.name, data, order), layout.origin(target.path))
         order += len(loaded.resources)
         if not report:
             for resource in loaded.resources:

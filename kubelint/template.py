@@ -38,6 +38,9 @@ class Template:
     # For cross-resource templates: which resources to keep for `check_set` (called with the
     # resource and params=...); None keeps the `set_kinds`.
     keep: Callable[..., bool] | None = None
+    # The check judges what an object leaves out (a missing probe, an unset securityContext
+    # field), so it needs the whole object: it does not run on kustomize patches.
+    whole_object: bool = False
 
     @property
     def is_set(self) -> bool:

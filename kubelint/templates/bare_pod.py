@@ -26,6 +26,7 @@ def check(resource: Resource, params: Params) -> Iterator[Violation]:
 TEMPLATES = [
     Template(
         name="bare-pod",
+        whole_object=True,
         description="Pods must be managed by a controller.",
         check=check,
         kinds=frozenset({"Pod"}),

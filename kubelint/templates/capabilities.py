@@ -31,6 +31,7 @@ def check(resource: Resource, params: Params) -> Iterator[Violation]:
 TEMPLATES = [
     Template(
         name="capabilities-drop",
+        whole_object=True,
         description="Containers must drop the given capabilities.",
         check=check,
         kinds=POD_KINDS,

@@ -44,6 +44,7 @@ def check(resource: Resource, params: Params) -> Iterator[Violation]:
 TEMPLATES = [
     Template(
         name="job-restart-policy",
+        whole_object=True,
         description="A Job's pod template must set restartPolicy to OnFailure or Never.",
         check=check,
         kinds=frozenset({"Job", "CronJob"}),

@@ -72,7 +72,8 @@ def check_namespaces(
     """
     cap = cluster_cap(params)
     governed = params.get("level") is None
-    levels: dict[str, list[Mode]] = {}
+    # A Namespace governs the objects of its own application unit (see kubelint.layout).
+    levels: dict[tuple[str, str], list[Mode]] = {}
     for r in resources:
         if r.kind != "Namespace":
             continue
@@ -80,12 +81,16 @@ def check_namespaces(
         for error in errors:
             yield r, error
         if governed and r.name and modes:
-            levels[r.name] = modes
+            levels[(r.origin.unit, r.name)] = modes
     if not levels:
         return
     for resource in resources:
         namespace = resource.namespace
-        governing = levels.get(namespace) if namespace and resource.kind != "Namespace" else None
+        governing = (
+            levels.get((resource.origin.unit, namespace))
+            if namespace and resource.kind != "Namespace"
+            else None
+        )
         if not governing:
             continue
         best: dict[tuple[JsonPath, str], tuple[int, Violation]] = {}
@@ -113,6 +118,7 @@ def check_namespaces(
 TEMPLATES = [
     Template(
         name="pod-security",
+        whole_object=True,
         description=(
             "Pod Security Standards: every pod spec against the baseline or restricted level at "
             "a policy version, as the Pod Security admission controller evaluates it."

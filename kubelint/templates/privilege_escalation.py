@@ -54,6 +54,7 @@ def check(resource: Resource, params: Params) -> Iterator[Violation]:
 TEMPLATES = [
     Template(
         name="privilege-escalation",
+        whole_object=True,
         description="Containers must set allowPrivilegeEscalation to false.",
         check=check,
         kinds=POD_KINDS,

@@ -31,6 +31,7 @@ def check(resource: Resource, params: Params) -> Iterator[Violation]:
 TEMPLATES = [
     Template(
         name="container-probe",
+        whole_object=True,
         description="Each regular container must declare the given probe.",
         check=check,
         kinds=POD_KINDS,

@@ -29,6 +29,7 @@ def check(resource: Resource, params: Params) -> Iterator[Violation]:
 TEMPLATES = [
     Template(
         name="read-only-root-filesystem",
+        whole_object=True,
         description="Containers must set readOnlyRootFilesystem to true.",
         check=check,
         kinds=POD_KINDS,

@@ -62,6 +62,7 @@ _RESOURCES_PARAM = {
 TEMPLATES = [
     Template(
         name="resource-requests",
+        whole_object=True,
         description="Regular and init containers must request the given resources.",
         check=check_requests,
         kinds=POD_KINDS,
@@ -69,6 +70,7 @@ TEMPLATES = [
     ),
     Template(
         name="resource-limits",
+        whole_object=True,
         description="Regular and init containers must limit the given resources.",
         check=check_limits,
         kinds=POD_KINDS,

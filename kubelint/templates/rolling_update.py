@@ -204,6 +204,7 @@ def _availability(
 TEMPLATES = [
     Template(
         name="rolling-update",
+        whole_object=True,
         description="Rolling update settings must be valid and keep pods available.",
         check=check,
         kinds=frozenset({"Deployment", "DaemonSet"}),

@@ -34,6 +34,7 @@ def check(resource: Resource, params: Params) -> Iterator[Violation]:
 TEMPLATES = [
     Template(
         name="run-as-root",
+        whole_object=True,
         description="Containers must not run as root.",
         check=check,
         kinds=POD_KINDS,

@@ -80,6 +80,11 @@ def _left_to_other_rules(resource: Resource) -> Callable[[JsonPath], bool]:
     return test
 
 
+def _selector_path(path: JsonPath) -> bool:
+    """Return True for a workload's selector, which a kustomization's labels can fill in."""
+    return path[:2] == ("spec", "selector")
+
+
 def _is_patch(obj: dict[str, Any]) -> bool:
     stack: list[Any] = [obj]
     while stack:
@@ -118,9 +123,14 @@ def _violations(
     if not found or _is_patch(resource.obj):
         return
     left = _left_to_other_rules(resource)
+    origin = resource.origin
     for path, problem, detail in found:
         if problem == "unknown" and not strict:
             continue
+        if problem == "required" and (
+            origin.patch or (origin.selector_labels and _selector_path(path))
+        ):
+            continue  # a patch leaves out what its base has; kustomize writes the selector
         if problem == "type" and left(path):
             continue
         yield Violation(

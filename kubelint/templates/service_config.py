@@ -141,14 +141,53 @@ def _target_ports(spec: dict[str, Any], selected: list[_Pods]) -> Iterator[Viola
         )
 
 
+# Labels that controllers add to the pods they create; no pod template declares them.
+CONTROLLER_LABELS = frozenset(
+    {
+        "statefulset.kubernetes.io/pod-name",
+        "apps.kubernetes.io/pod-index",
+        "job-name",
+        "batch.kubernetes.io/job-name",
+        "controller-uid",
+        "batch.kubernetes.io/controller-uid",
+        "batch.kubernetes.io/job-completion-index",
+        "pod-template-hash",
+        "controller-revision-hash",
+        "pod-template-generation",
+    }
+)
+
+
+def is_custom(resource: Resource) -> bool:
+    """Return True for a custom resource: an operator may create pods from it."""
+    group = resource.api_version.rpartition("/")[0]
+    return "." in group and not group.endswith(".k8s.io")
+
+
+def keep(resource: Resource, params: Params) -> bool:
+    """Keep Services, workloads, and custom resources (which may stand for pods)."""
+    if resource.kind == "Service" or resource.kind in WORKLOAD_KINDS:
+        return True
+    return resource.kind != "CustomResourceDefinition" and is_custom(resource)
+
+
 def check_set(
     resources: Sequence[Resource], params: Params
 ) -> Iterator[tuple[Resource, Violation]]:
-    """Yield nodePort, targetPort and selector problems of every Service."""
-    pods_by_ns: dict[str | None, list[_Pods]] = {}
+    """Yield nodePort, targetPort and selector problems of every Service.
+
+    Services pair with pod templates of the same application unit and namespace. "No
+    endpoints" is claimed only when kubelint can know: a workload of that scope is in the
+    Service's own file, no custom resource there may have an operator create the pods, and
+    labels that controllers add to pods are left out of the match.
+    """
+    pods_by_scope: dict[tuple[str, str | None], list[_Pods]] = {}
+    operated: set[tuple[str, str | None]] = set()
     for resource in resources:
         if resource.kind in WORKLOAD_KINDS:
-            pods_by_ns.setdefault(resource.namespace, []).extend(_workload_pods(resource))
+            pods_by_scope.setdefault(resource.scope, []).extend(_workload_pods(resource))
+        elif resource.kind != "Service":
+            operated.add(resource.scope)
     for service in resources:
         if service.kind != "Service":
             continue
@@ -160,20 +199,24 @@ def check_set(
         selector = spec.get("selector")
         if not isinstance(selector, dict) or not selector or spec.get("type") == "ExternalName":
             continue
-        candidates = pods_by_ns.get(service.namespace, [])
-        selected = [pods for pods in candidates if _selects(selector, pods.labels)]
+        declared = {k: v for k, v in selector.items() if k not in CONTROLLER_LABELS}
+        candidates = pods_by_scope.get(service.scope, [])
+        selected = [pods for pods in candidates if _selects(declared, pods.labels)]
         for violation in _target_ports(spec, selected):
             yield service, violation
-        if candidates and not selected:
+        # Only a workload in the Service's own file shows that its pods are meant to be here;
+        # across files, they may come from another directory, a chart or an operator.
+        beside = any(pods.resource.file == service.file for pods in candidates)
+        if beside and not selected and declared and service.scope not in operated:
             scope = f'namespace "{service.namespace}"' if service.namespace else "its namespace"
-            wanted = ", ".join(f"{k}={describe(v).strip(chr(34))}" for k, v in selector.items())
+            wanted = ", ".join(f"{k}={describe(v).strip(chr(34))}" for k, v in declared.items())
             yield (
                 service,
                 Violation(
                     ("spec", "selector"),
-                    f"the selector {wanted} matches no pod template among the linted files in "
-                    f"{scope}, so the Service gets no endpoints: fix the selector or the pod "
-                    "labels",
+                    f"the selector {wanted} matches no pod template among the linted files "
+                    f"of {service.origin.describe_unit()} in {scope}, so the Service gets no "
+                    "endpoints from them: fix the selector or the pod labels",
                     sub_id="selector",
                     severity=Severity.WARNING,
                 ),
@@ -183,10 +226,12 @@ def check_set(
 TEMPLATES = [
     Template(
         name="service-config",
+        whole_object=True,
         description="A Service's nodePorts, targetPorts and selector must fit the cluster and "
         "the pods it selects.",
         check_set=check_set,
         set_kinds=frozenset({"Service", *WORKLOAD_KINDS}),
+        keep=keep,
         parameters={
             "type": "object",
             "properties": {
