@@ -29,18 +29,27 @@ def _with_implicit(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _closed(schema: Any) -> Any:
-    """Make a structural schema strict: unknown fields are errors unless preserved."""
-    if isinstance(schema, list):
-        return [_closed(s) for s in schema]
+    """Make a structural schema strict: unknown fields are errors unless preserved.
+
+    It walks the schema by its structure: the keys of `properties` are field names (a CRD may
+    have a field named `properties` or `items`), their values are schemas.
+    """
     if not isinstance(schema, dict):
         return schema
-    out = {k: _closed(v) for k, v in schema.items()}
-    if (
-        "properties" in out
-        and "additionalProperties" not in out
-        and not out.get("x-kubernetes-preserve-unknown-fields")
-    ):
-        out["additionalProperties"] = False
+    out = dict(schema)
+    properties = schema.get("properties")
+    if isinstance(properties, dict):
+        out["properties"] = {name: _closed(sub) for name, sub in properties.items()}
+        if "additionalProperties" not in out and not out.get(
+            "x-kubernetes-preserve-unknown-fields"
+        ):
+            out["additionalProperties"] = False
+    for key in ("items", "additionalProperties", "not"):
+        if isinstance(out.get(key), dict):
+            out[key] = _closed(out[key])
+    for key in ("allOf", "anyOf", "oneOf"):
+        if isinstance(out.get(key), list):
+            out[key] = [_closed(sub) for sub in out[key]]
     return out
 
 
@@ -62,7 +71,11 @@ def crd_schemas(crd: dict[str, Any]) -> Iterator[tuple[GVK, dict[str, Any]]]:
         yield (group, spec["version"], kind), shared
 
 
-def _from_directory(directory: Path) -> Iterator[tuple[GVK, dict[str, Any]]]:
+CRD_JUDGE = "its CustomResourceDefinition"
+CATALOG_JUDGE = "its schema in --schema-dir"
+
+
+def _from_directory(directory: Path) -> Iterator[tuple[GVK, dict[str, Any], str]]:
     """Read CRD manifests (*.yaml, *.yml, *.json) and catalog schemas (GROUP/KIND_VERSION.json)."""
     for path in sorted(directory.rglob("*")):
         if not path.is_file() or path.suffix not in (".yaml", ".yml", ".json"):
@@ -75,7 +88,8 @@ def _from_directory(directory: Path) -> Iterator[tuple[GVK, dict[str, Any]]]:
         for resource in load_text(str(path), text).resources:
             if resource.kind == "CustomResourceDefinition":
                 found = True
-                yield from crd_schemas(resource.obj)
+                for gvk, schema in crd_schemas(resource.obj):
+                    yield gvk, schema, CRD_JUDGE
         if not found and path.suffix == ".json" and "_" in path.stem:
             kind, _, version = path.stem.rpartition("_")
             try:
@@ -84,7 +98,7 @@ def _from_directory(directory: Path) -> Iterator[tuple[GVK, dict[str, Any]]]:
                 continue
             group = path.parent.name if path.parent != directory else ""
             if isinstance(schema, dict):
-                yield (group, version, kind.lower()), schema
+                yield (group, version, kind.lower()), schema, CATALOG_JUDGE
 
 
 class CustomSchemas:
@@ -94,11 +108,14 @@ class CustomSchemas:
         self.strict = strict
         self.compiler = SchemaSet({})
         self.checks: dict[GVK, Check] = {}
+        # Who rejects an object that fails the schema, for messages.
+        self.judges: dict[GVK, str] = {}
 
-    def add(self, gvk: GVK, schema: dict[str, Any]) -> None:
+    def add(self, gvk: GVK, schema: dict[str, Any], judge: str = CRD_JUDGE) -> None:
         """Compile one schema (the first definition of a kind wins)."""
         if gvk in self.checks:
             return
+        self.judges[gvk] = judge
         prepared = _with_implicit(schema)
         self.checks[gvk] = self.compiler.compile_inline(
             _closed(prepared) if self.strict else prepared
@@ -113,12 +130,13 @@ class CustomSchemas:
 
     def add_directory(self, directory: Path) -> None:
         """Add every schema found in a --schema-dir."""
-        for gvk, schema in _from_directory(directory):
-            self.add(gvk, schema)
+        for gvk, schema, judge in _from_directory(directory):
+            self.add(gvk, schema, judge)
 
-    def get(self, api_version: str, kind: str) -> Check | None:
-        """Return the check for a custom resource, if its schema is known."""
+    def get(self, api_version: str, kind: str) -> tuple[Check, str] | None:
+        """Return the check for a custom resource and who rejects it, if its schema is known."""
         group, _, version = api_version.rpartition("/")
-        return self.checks.get((group, version, kind)) or self.checks.get(
-            (group, version, kind.lower())
-        )
+        for key in ((group, version, kind), (group, version, kind.lower())):
+            if key in self.checks:
+                return self.checks[key], self.judges[key]
+        return None

@@ -96,6 +96,8 @@ class SchemaSet:
         return deferred
 
     def _compile(self, schema: dict[str, Any]) -> Check:
+        if not isinstance(schema, dict):
+            return _accept  # not a schema object; no structural CRD has one
         if "$ref" in schema:
             return self._ref(schema["$ref"].rsplit("/", 1)[-1])
         if schema.get("x-kubernetes-preserve-unknown-fields") and "properties" not in schema:
@@ -113,20 +115,31 @@ class SchemaSet:
             types = (*types, "null")
         tests = tuple(_PYTHON[t] for t in types if t in _PYTHON)
         enum = schema.get("enum")
-        properties = {k: self._compile(v) for k, v in (schema.get("properties") or {}).items()}
+        raw_properties = schema.get("properties")
+        if not isinstance(raw_properties, dict):
+            raw_properties = {}
+        properties = {k: self._compile(v) for k, v in raw_properties.items()}
         extra = schema.get("additionalProperties")
         extra_check = self._compile(extra) if isinstance(extra, dict) else None
         closed = extra is False and not schema.get("x-kubernetes-preserve-unknown-fields")
-        required = tuple(schema.get("required") or ())
+        # The API server applies defaults before it validates: a defaulted field is never
+        # missing.
+        required = tuple(
+            key
+            for key in schema.get("required") or ()
+            if not (isinstance(raw_properties.get(key), dict) and "default" in raw_properties[key])
+        )
         items = schema.get("items")
         item_check = self._compile(items) if isinstance(items, dict) else None
         expected = tuple(t for t in types if t != "null")
 
         def check(value: Any, path: JsonPath, out: list[Problem]) -> None:
+            # null is never a type error: Go decodes it to the zero value, and the API server
+            # prunes it from custom resources; a null required field is reported as missing.
+            if value is None:
+                return
             if tests and not any(test(value) for test in tests):
                 out.append((path, "type", expected))
-                return
-            if value is None:
                 return
             if enum is not None and value not in enum:
                 out.append((path, "enum", enum))

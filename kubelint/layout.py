@@ -210,10 +210,23 @@ def build_layout(paths: Iterable[Path]) -> Layout:
         else:
             unit = _chart_root(directory, charts) or directory
         assertion = _is_assertion(file, directory, suites)
+        # A test step applies its objects onto ones that may already exist (an operator's
+        # Deployment it re-labels): judge what the step sets, not what it leaves out.
+        step = _in_suite(directory, suites)
         origins[file] = Origin(
-            unit=unit, patch=file in patches, selector_labels=labels, assertion=assertion
+            unit=unit,
+            patch=file in patches or step,
+            selector_labels=labels,
+            assertion=assertion,
         )
     return Layout(origins)
+
+
+def _in_suite(directory: str, suites: dict[str, bool]) -> bool:
+    """Return True when the directory holds a chainsaw or kuttl test definition."""
+    if directory not in suites:
+        suites[directory] = any(Path(directory, s).is_file() for s in _TEST_SUITES)
+    return suites[directory]
 
 
 def _is_assertion(file: str, directory: str, suites: dict[str, bool]) -> bool:
@@ -221,10 +234,8 @@ def _is_assertion(file: str, directory: str, suites: dict[str, bool]) -> bool:
     stem = name.rsplit(".", 1)[0].lower()
     if not _ASSERTION.search(stem):
         return False
-    if directory not in suites:
-        suites[directory] = any(Path(directory, s).is_file() for s in _TEST_SUITES)
     # kuttl names its steps NN-assert.yaml and NN-errors.yaml, with or without a suite file.
-    return suites[directory] or re.match(r"\d+-(?:assert|errors)\b", name) is not None
+    return _in_suite(directory, suites) or re.match(r"\d+-(?:assert|errors)\b", name) is not None
 
 
 # API groups of files that configure tools and never reach the API server.

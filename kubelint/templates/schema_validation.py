@@ -50,19 +50,22 @@ def _value_at(obj: Any, path: JsonPath) -> Any:
     return current
 
 
-def _message(obj: Any, path: JsonPath, problem: str, detail: Any, version: str) -> str:
+def _message(obj: Any, path: JsonPath, problem: str, detail: Any, judge: str) -> str:
     where = format_path(path)
-    if problem == "type":
-        return f"{where} must be {_expected(detail)}, got {_got(_value_at(obj, path))}"
     if problem == "unknown":
         parent = format_path(path[:-1]) or "the object"
-        return f'unknown field "{detail}" in {parent} (Kubernetes {version} rejects it)'
-    if problem == "required":
-        return f"{where} is required"
-    if problem == "enum":
+        return f'unknown field "{detail}" in {parent} ({judge} rejects it)'
+    if problem == "type":
+        text = f"{where} must be {_expected(detail)}, got {_got(_value_at(obj, path))}"
+    elif problem == "required":
+        text = f"{where} is required"
+    elif problem == "enum":
         allowed = ", ".join(str(v) for v in detail)
-        return f"{where} must be one of {allowed}, got {_got(_value_at(obj, path))}"
-    return f"{where} is invalid"
+        text = f"{where} must be one of {allowed}, got {_got(_value_at(obj, path))}"
+    else:
+        text = f"{where} is invalid"
+    # A custom resource is judged by its own schema: say whose, not Kubernetes'.
+    return text if judge.startswith("Kubernetes") else f"{text} ({judge} rejects it)"
 
 
 def _left_to_other_rules(resource: Resource) -> Callable[[JsonPath], bool]:
@@ -110,14 +113,15 @@ def make(params: Params) -> ResourceCheck:
         checker = schemas.checker(resource.api_version, resource.kind)
         if isinstance(checker, Unknown):
             return  # custom resources wait for the CRDs of the whole run (check_set)
-        yield from _violations(resource, checker, version, strict)
+        yield from _violations(resource, checker, f"Kubernetes {version}", strict)
 
     return check
 
 
 def _violations(
-    resource: Resource, checker: Check, version: str, strict: bool
+    resource: Resource, checker: Check, judge: str, strict: bool
 ) -> Iterator[Violation]:
+    """Yield the schema's problems as violations; `judge` names who rejects the object."""
     found = list(problems(checker, resource.obj))
     # Walking for patch directives costs as much as validating; do it only when it matters.
     if not found or _is_patch(resource.obj):
@@ -133,9 +137,7 @@ def _violations(
             continue  # a patch leaves out what its base has; kustomize writes the selector
         if problem == "type" and left(path):
             continue
-        yield Violation(
-            path, _message(resource.obj, path, problem, detail, version), sub_id=problem
-        )
+        yield Violation(path, _message(resource.obj, path, problem, detail, judge), sub_id=problem)
 
 
 def _version(params: Params) -> str:
@@ -168,9 +170,10 @@ def check_custom(
     for resource in resources:
         if resource.kind == "CustomResourceDefinition":
             continue
-        checker = custom.get(resource.api_version, resource.kind)
-        if checker is not None:
-            for violation in _violations(resource, checker, version, strict):
+        found = custom.get(resource.api_version, resource.kind)
+        if found is not None:
+            checker, judge = found
+            for violation in _violations(resource, checker, judge, strict):
                 yield resource, violation
             continue
         key = (resource.api_version, resource.kind)
