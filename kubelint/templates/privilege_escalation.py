@@ -40,6 +40,8 @@ def check(resource: Resource, params: Params) -> Iterator[Violation]:
                     "escalation despite allowPrivilegeEscalation: false",
                 )
             continue
+        if value is None and resource.origin.patch:
+            continue  # a patch that leaves the field out leaves its base's value
         path = container.field_path("securityContext", "allowPrivilegeEscalation")
         if value is True:
             message = f'container "{container.name}" sets allowPrivilegeEscalation to true'
@@ -54,7 +56,6 @@ def check(resource: Resource, params: Params) -> Iterator[Violation]:
 TEMPLATES = [
     Template(
         name="privilege-escalation",
-        whole_object=True,
         description="Containers must set allowPrivilegeEscalation to false.",
         check=check,
         kinds=POD_KINDS,

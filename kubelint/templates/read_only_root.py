@@ -13,8 +13,8 @@ def check(resource: Resource, params: Params) -> Iterator[Violation]:
     """Yield a violation unless `readOnlyRootFilesystem` is true."""
     for container in all_containers(resource):
         value = container.security_context.get("readOnlyRootFilesystem")
-        if value is True:
-            continue
+        if value is True or (value is None and resource.origin.patch):
+            continue  # a patch that leaves the field out leaves its base's value
         state = (
             "sets readOnlyRootFilesystem to false"
             if value is False
@@ -29,7 +29,6 @@ def check(resource: Resource, params: Params) -> Iterator[Violation]:
 TEMPLATES = [
     Template(
         name="read-only-root-filesystem",
-        whole_object=True,
         description="Containers must set readOnlyRootFilesystem to true.",
         check=check,
         kinds=POD_KINDS,
