@@ -370,3 +370,23 @@ def _parser_error(exc: Exception, text: str) -> ComposeError:
     line = getattr(mark, "line", 0) if mark is not None else 0
     column = getattr(mark, "column", 0) if mark is not None else 0
     return ComposeError(f"invalid YAML: {message}", line, column)
+
+
+def plain_scalars(text: str) -> Iterator[tuple[str, int, int]]:
+    """Yield (value, line, column) of every plain (unquoted, untagged) scalar, 0-based.
+
+    Used only on the rare files that look templated, to tell template syntax written in the
+    YAML itself from `{{ }}` inside quoted strings, block scalars and comments (which is data).
+    """
+    parser = _make_parser(text)
+    types = _event_types()
+    while True:
+        try:
+            event = parser.get_event()
+        except Exception:
+            return
+        kind = types.get(type(event))
+        if event is None or kind == "streamend":
+            return
+        if kind == "scalar" and not event.style and event.tag is None:
+            yield event.value, event.start_mark.line, event.start_mark.column

@@ -49,8 +49,11 @@ def _walk(root: Path, seen: set[tuple[int, int]], exclude: Exclude = _never) -> 
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError:
         return
+    # A Helm chart's templates are not YAML until rendered: the chart is reported once, on
+    # its Chart.yaml (see kubelint.run), and its other files (crds/, values) are read.
+    chart = any(entry.name == "Chart.yaml" for entry in entries)
     for entry in entries:
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") or (chart and entry.name == "templates"):
             continue
         path = Path(entry.path)
         if exclude(path):

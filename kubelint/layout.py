@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from kubelint.compose import ComposeError, compose
-from kubelint.model import Origin
+from kubelint.load import LoadProblem
+from kubelint.model import Origin, Severity, Span
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _PATCH_FIELDS = ("patches", "patchesStrategicMerge", "patchesJson6902")
@@ -260,3 +261,20 @@ def is_tool_config(api_version: str) -> bool:
     if group in TOOL_GROUPS or api_version == "builtin":
         return True
     return api_version.startswith("skaffold/")
+
+
+def is_chart(path: Path | None) -> bool:
+    """Return True for the Chart.yaml of a Helm chart with templates."""
+    return path is not None and path.name == "Chart.yaml" and (path.parent / "templates").is_dir()
+
+
+def chart_problem(path: Path) -> LoadProblem:
+    """Return the one finding that says a chart's templates were not linted."""
+    directory = str(path.parent).replace("\\", "/")
+    return LoadProblem(
+        "helm-chart",
+        f"Helm chart: its templates/ are not linted until rendered; lint the rendered "
+        f"manifests with `helm template {directory} | kubelint check -`",
+        Span(1, 1, 1, 2),
+        Severity.INFO,
+    )

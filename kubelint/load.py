@@ -7,14 +7,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubelint.compose import ComposeError, compose
+from kubelint.compose import ComposeError, compose, plain_scalars
 from kubelint.model import PositionIndex, Resource, Severity, Span
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 # Markers only Helm uses; `{{ }}` alone is common in ConfigMaps (alerting templates) and is fine.
 _HELM = re.compile(
     r"\{\{[^}\n]*?(?:\.Values\b|\.Release\b|\.Chart\b|\.Capabilities\b|\.Files\b|"
-    r"\binclude\s|\btoYaml\b|\bnindent\b)"
+    r"\binclude\s|\btemplate\s|\btoYaml\b|\bnindent\b)"
+)
+# Go template actions (Helm's language): where `{{` breaks the YAML, these say "template", not
+# "placeholder".
+_GO_TEMPLATE = re.compile(
+    r"\{\{-|-\}\}|\{\{\s*(?:if|else|end|range|with|define|block|template|include|tpl)\b|"
+    r"\{\{[^}\n]*\|"
 )
 
 
@@ -78,31 +84,35 @@ def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
     return text, None
 
 
-def _helm_line(text: str) -> int | None:
-    match = _HELM.search(text)
-    if match is None:
-        return None
-    return text.count("\n", 0, match.start())
+_HELM_MESSAGE = (
+    "this file looks like a Helm template ({{ ... }}): render it first "
+    "(for example `helm template . | kubelint check -`)"
+)
 
 
 def _helm_problem(line: int) -> LoadProblem:
-    return LoadProblem(
-        "parse-error",
-        "this file looks like a Helm template ({{ ... }}): render it first "
-        "(for example `helm template . | kubelint check -`)",
-        _point(line, 0),
-    )
+    return LoadProblem("parse-error", _HELM_MESSAGE, _point(line, 0))
 
 
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\'')
 
 
-def _template_near(text: str, line: int) -> int | None:
-    """Return the line (0-based) of an unquoted `{{` at or just before an error line, if any."""
+_PLACEHOLDER = re.compile(r"\{\{[^{}\n]{0,80}\}\}")
+
+
+def _template_near(text: str, line: int) -> tuple[int, int] | None:
+    """Return (line, column), 0-based, of an unquoted `{{` at or just before an error line."""
     lines = text.splitlines()
     for number in range(min(line, len(lines) - 1), max(line - 3, -1), -1):
-        if "{{" in _QUOTED.sub("", lines[number]):
-            return number
+        unquoted = _QUOTED.sub(lambda m: " " * len(m.group(0)), lines[number])
+        comment = unquoted.find(" #")
+        if unquoted.lstrip().startswith("#"):
+            continue
+        if comment >= 0:
+            unquoted = unquoted[:comment]
+        column = unquoted.find("{{")
+        if column >= 0:
+            return number, column
     return None
 
 
@@ -111,10 +121,13 @@ def _looks_like_json(text: str) -> bool:
 
 
 def load_text(name: str, text: str, order_start: int = 0) -> LoadedFile:
-    """Compose every document of `text` into resources, collecting load problems."""
-    helm = _helm_line(text)
-    if helm is not None:
-        return LoadedFile(name, text, 0, (), (_helm_problem(helm),))
+    """Compose every document of `text` into resources, collecting load problems.
+
+    `{{ }}` is data where YAML says so (comments, quoted and block strings: alerting templates
+    in ConfigMaps, a chart's `values.yaml` comments). The file is an unrendered Helm template
+    only when template syntax is written in the YAML itself: where it breaks the YAML, or in a
+    plain scalar with Helm's markers (`.Values`, `include`, ...).
+    """
     source = text.replace("\t", " ") if _looks_like_json(text) else text
     resources: list[Resource] = []
     problems: list[LoadProblem] = []
@@ -138,13 +151,45 @@ def load_text(name: str, text: str, order_start: int = 0) -> LoadedFile:
                     _make(name, doc.index, data, item_index, prefix=prefix, order=order)
                 )
     except ComposeError as exc:
-        template_line = _template_near(text, exc.line)
-        if template_line is not None:
-            # Unquoted template actions break YAML; say what the file is rather than how it broke.
-            problems.append(_helm_problem(template_line))
-        else:
-            problems.append(LoadProblem("parse-error", exc.message, _point(exc.line, exc.column)))
+        problem = _broken(text, exc)
+        if problem.message is _HELM_MESSAGE:
+            return LoadedFile(name, text, 0, (), (problem,))
+        # The documents before the break are real and are linted.
+        problems.append(problem)
+    helm = _helm_in_plain_scalar(text)
+    if helm is not None:
+        return LoadedFile(name, text, 0, (), (_helm_problem(helm),))
     return LoadedFile(name, text, documents, tuple(resources), tuple(problems))
+
+
+def _helm_in_plain_scalar(text: str) -> int | None:
+    """Return the line of Helm syntax in a plain scalar (`name: app-{{ .Values.x }}`), if any."""
+    if _HELM.search(text) is None:
+        return None  # the common case: one regex scan, no second parse
+    for value, line, _ in plain_scalars(text):
+        if "{{" in value and _HELM.search(value):
+            return line
+    return None
+
+
+def _broken(text: str, exc: ComposeError) -> LoadProblem:
+    """Say what a file that does not compose is: a Helm template, a placeholder, or bad YAML."""
+    near = _template_near(text, exc.line)
+    if near is None:
+        return LoadProblem("parse-error", exc.message, _point(exc.line, exc.column))
+    line, column = near
+    lines = text.splitlines()
+    if _HELM.search(text) or _GO_TEMPLATE.search(lines[line]):
+        # Unquoted template actions break YAML; say what the file is rather than how it broke.
+        return _helm_problem(line)
+    placeholder = _PLACEHOLDER.match(lines[line], column)
+    shown = placeholder.group(0) if placeholder else "{{"
+    return LoadProblem(
+        "parse-error",
+        f"unrendered placeholder {shown} breaks the YAML here: replace it with a value before "
+        "applying, or quote it",
+        _point(line, column, shown),
+    )
 
 
 def _string_or_none(value: Any) -> str | None:

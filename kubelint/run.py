@@ -12,7 +12,7 @@ from kubelint import DOCS_URL, __version__, suppress
 from kubelint.baseline import apply_baseline
 from kubelint.discover import Target
 from kubelint.engine import ActiveRule, Engine, problems_to_findings
-from kubelint.layout import build_layout, is_tool_config
+from kubelint.layout import build_layout, chart_problem, is_chart, is_tool_config
 from kubelint.load import MAX_FILE_BYTES, LoadedFile, LoadProblem, load_bytes
 from kubelint.model import Finding, Origin, RuleMeta, RunResult, RunSummary, Span
 
@@ -126,6 +126,8 @@ def _run(
                 findings.extend(problems_to_findings(engine, target.name, [data]))
             continue
         loaded = with_origin(load_bytes(target.name, data, order), layout.origin(target.path))
+        if target.path is not None and is_chart(target.path):
+            loaded = replace(loaded, problems=(*loaded.problems, chart_problem(target.path)))
         order += len(loaded.resources)
         if not report:
             for resource in loaded.resources:

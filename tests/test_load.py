@@ -317,7 +317,7 @@ def test_duplicate_key_in_second_document_line() -> None:
     ("text", "line"),
     [
         ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name }}\n", 4),
-        ('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "{{ .Release.Name }}-cm"\n', 4),
+        ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-{{ .Release.Name }}-cm\n", 4),
         ("{{- if .Values.enabled }}\napiVersion: v1\nkind: ConfigMap\n{{- end }}\n", 1),
         (
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels:\n"

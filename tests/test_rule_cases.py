@@ -19,7 +19,8 @@ def test_case(case: Case, registry: Registry) -> None:
 
 
 def test_every_rule_has_failing_and_passing_cases(registry: Registry) -> None:
-    exempt = {"internal-error"}
+    # internal-error needs a broken rule, helm-chart a chart folder: tested end to end instead.
+    exempt = {"internal-error", "helm-chart"}
     for rule_id in registry.rules:
         if rule_id in exempt:
             continue
