@@ -148,7 +148,7 @@ def load_text(name: str, text: str, order_start: int = 0) -> LoadedFile:
             for data, item_index, prefix in _objects(doc.data, index):
                 order = order_start + len(resources)
                 resources.append(
-                    _make(name, doc.index, data, item_index, prefix=prefix, order=order)
+                    _make(name, doc.index, data, item_index, prefix=prefix, order=order, text=text)
                 )
     except ComposeError as exc:
         problem = _broken(text, exc)
@@ -213,6 +213,7 @@ def _make(
     *,
     prefix: tuple[Any, ...],
     order: int,
+    text: str = "",
 ) -> Resource:
     metadata = data.get("metadata")
     meta = metadata if isinstance(metadata, dict) else {}
@@ -227,6 +228,7 @@ def _make(
         positions=index,
         prefix=prefix,
         order=order,
+        text=text,
     )
 
 

@@ -269,6 +269,29 @@ class Resource:
     # Global read order across the run: files as read, documents and items in file order.
     order: int = 0
     origin: Origin = Origin()
+    # The whole text of the file (the loader's own string, not a copy), for the few messages
+    # that quote a value as the author wrote it.
+    text: str = field(default="", repr=False, compare=False)
+
+    def written(self, path: JsonPath) -> str | None:
+        """Return the source text of the scalar at `path` as written, or None if unknown."""
+        entry, depth = self.positions.resolve(path)
+        if depth != len(path) or entry[2] is not None or not self.text:
+            return None
+        line, column, end_line, end_column = entry[1]
+        if line != end_line:
+            return None
+        start = 0
+        for _ in range(line):
+            start = self.text.find("\n", start) + 1
+            if start == 0:
+                return None
+        return self.text[start + column : start + end_column]
+
+    @property
+    def is_json(self) -> bool:
+        """Return True when the object was read from JSON rather than YAML."""
+        return self.text.lstrip()[:1] in ("{", "[")
 
     @property
     def ref(self) -> ResourceRef:
