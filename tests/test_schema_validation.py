@@ -66,13 +66,45 @@ def test_strict_off_ignores_unknown_fields() -> None:
     assert findings("--kube-version", "1.26") == []
 
 
-def test_unsupported_version_is_a_usage_error() -> None:
-    err = io.StringIO()
-    assert main(["check", "pod.yaml", "--kube-version", "1.19"], io.StringIO(), err) == 2
-    assert "Kubernetes 1.19 is not supported; supported versions: 1.25, 1.26" in err.getvalue()
+def test_a_version_without_schemas_still_runs_the_other_rules() -> None:
+    Path("psp.yaml").write_text(
+        "apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata:\n  name: p\n"
+    )
+    out, err = io.StringIO(), io.StringIO()
+    args = ["check", "pod.yaml", "psp.yaml", "-f", "json", "--kube-version", "1.20"]
+    code = main([*args, "--select", "schema-validation,removed-api"], out, err)
+    assert code == 0, err.getvalue()  # the PSP is served in 1.20; the note is info
+    found = [
+        (f["rule"], f["file"], f["severity"], f["message"])
+        for f in json.loads(out.getvalue())["findings"]
+    ]
+    versions = supported()
+    assert found == [
+        (
+            "schema-validation",
+            "pod.yaml",
+            "info",
+            f"no bundled Kubernetes 1.20 schema (bundled: {versions[0]} to {versions[-1]}): no "
+            "object is validated against the API schema in this run; the other rules still "
+            "check this version",
+        )
+    ]
+    out = io.StringIO()
+    main(
+        ["check", "psp.yaml", "-f", "json", "--kube-version", "1.25", "--select", "removed-api"],
+        out,
+        err,
+    )
+    assert [f["rule"] for f in json.loads(out.getvalue())["findings"]] == ["removed-api"]
+
+
+def test_a_malformed_version_is_a_usage_error() -> None:
     err = io.StringIO()
     assert main(["check", "pod.yaml", "--kube-version", "latest"], io.StringIO(), err) == 2
     assert "expected MAJOR.MINOR" in err.getvalue()
+    err = io.StringIO()
+    assert main(["check", "pod.yaml", "--kube-version", "2.1"], io.StringIO(), err) == 2
+    assert "Kubernetes versions are 1.N" in err.getvalue()
 
 
 def test_kube_version_from_config() -> None:

@@ -106,9 +106,15 @@ def make(params: Params) -> ResourceCheck:
     version = _version(params)
     strict = params.get("strict", True) is not False
 
+    said = False
+
     def check(resource: Resource, _: Params) -> Iterator[Violation]:
-        schemas = schema_set(version)
+        nonlocal said
+        schemas = schema_set(version) if version in supported() else None
         if schemas is None:
+            if not said:
+                said = True
+                yield _no_schemas(version)
             return
         checker = schemas.checker(resource.api_version, resource.kind)
         if isinstance(checker, Unknown):
@@ -138,6 +144,19 @@ def _violations(
         if problem == "type" and left(path):
             continue
         yield Violation(path, _message(resource.obj, path, problem, detail, judge), sub_id=problem)
+
+
+def _no_schemas(version: str) -> Violation:
+    """Say once per run that there is no bundled schema for the target version."""
+    versions = supported()
+    bundled = f"{versions[0]} to {versions[-1]}" if versions else "none"
+    return Violation(
+        ("apiVersion",),
+        f"no bundled Kubernetes {version} schema (bundled: {bundled}): no object is validated "
+        "against the API schema in this run; the other rules still check this version",
+        sub_id="no-version-schema",
+        severity=Severity.INFO,
+    )
 
 
 def _version(params: Params) -> str:
