@@ -7,9 +7,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from kubelint.kubeschema import Check, SchemaSet
+from kubelint.kubeschema import Check, Problem, SchemaSet
 from kubelint.load import load_text
-from kubelint.model import Resource
+from kubelint.model import JsonPath, Resource
 from kubelint.podspec import as_dict, as_list
 
 GVK = tuple[str, str, str]
@@ -44,12 +44,11 @@ def _closed(schema: Any) -> Any:
             "x-kubernetes-preserve-unknown-fields"
         ):
             out["additionalProperties"] = False
-    for key in ("items", "additionalProperties", "not"):
+    for key in ("items", "additionalProperties"):
         if isinstance(out.get(key), dict):
             out[key] = _closed(out[key])
-    for key in ("allOf", "anyOf", "oneOf"):
-        if isinstance(out.get(key), list):
-            out[key] = [_closed(sub) for sub in out[key]]
+    # allOf, anyOf, oneOf and not only add value validations to a structural schema; their
+    # branches list some fields, never all, so closing them would reject valid objects.
     return out
 
 
@@ -101,6 +100,22 @@ def _from_directory(directory: Path) -> Iterator[tuple[GVK, dict[str, Any], str]
                 yield (group, version, kind.lower()), schema, CATALOG_JUDGE
 
 
+def _all_reject(first: Check, second: Check) -> Check:
+    """Return a check that reports only the problems both checks report."""
+
+    def check(value: Any, path: JsonPath, out: list[Problem]) -> None:
+        mine: list[Problem] = []
+        first(value, path, mine)
+        if not mine:
+            return
+        theirs: list[Problem] = []
+        second(value, path, theirs)
+        both = {(p[0], p[1]) for p in theirs}
+        out.extend(p for p in mine if (p[0], p[1]) in both)
+
+    return check
+
+
 class CustomSchemas:
     """Compiled validators for custom resources, keyed by group, version and kind."""
 
@@ -110,16 +125,26 @@ class CustomSchemas:
         self.checks: dict[GVK, Check] = {}
         # Who rejects an object that fails the schema, for messages.
         self.judges: dict[GVK, str] = {}
+        self.schemas: dict[GVK, list[dict[str, Any]]] = {}
 
     def add(self, gvk: GVK, schema: dict[str, Any], judge: str = CRD_JUDGE) -> None:
-        """Compile one schema (the first definition of a kind wins)."""
-        if gvk in self.checks:
+        """Compile one schema; a kind defined twice differently must fail both to be wrong.
+
+        Projects ship variants of one CRD (a full and a minimal schema): kubelint cannot know
+        which the cluster has, so it reports only what every variant rejects.
+        """
+        seen = self.schemas.setdefault(gvk, [])
+        if schema in seen:
             return
-        self.judges[gvk] = judge
+        seen.append(schema)
         prepared = _with_implicit(schema)
-        self.checks[gvk] = self.compiler.compile_inline(
-            _closed(prepared) if self.strict else prepared
-        )
+        check = self.compiler.compile_inline(_closed(prepared) if self.strict else prepared)
+        if gvk not in self.checks:
+            self.judges[gvk] = judge
+            self.checks[gvk] = check
+        else:
+            self.checks[gvk] = _all_reject(self.checks[gvk], check)
+            self.judges[gvk] = "every CustomResourceDefinition of this kind in the run"
 
     def add_crds(self, resources: Iterable[Resource]) -> None:
         """Add the schemas of the CustomResourceDefinitions among `resources`."""

@@ -102,9 +102,12 @@ class SchemaSet:
             return self._ref(schema["$ref"].rsplit("/", 1)[-1])
         if schema.get("x-kubernetes-preserve-unknown-fields") and "properties" not in schema:
             return _accept
-        if "oneOf" in schema:
-            branches = [self._compile(s) for s in schema["oneOf"]]
-            return _one_of(branches, schema["oneOf"])
+        one_of = schema.get("oneOf")
+        if isinstance(one_of, list) and "type" not in schema and "properties" not in schema:
+            # Kubernetes' own schemas spell int-or-string this way. Beside a structural schema
+            # (a CRD's), oneOf is an extra value validation that is not checked here.
+            branches = [self._compile(s) for s in one_of]
+            return _one_of(branches, one_of)
         raw_types = schema.get("type")
         types = (
             tuple(raw_types) if isinstance(raw_types, list) else (raw_types,) if raw_types else ()

@@ -52,6 +52,24 @@ def _norm(path: str) -> str:
     return os.path.normpath(path)
 
 
+# A patch entry commented out (kubebuilder scaffolds `#- path: patches/cainjection_in_x.yaml`):
+# the file is still a patch, only switched off.
+_COMMENTED_ENTRY = re.compile(r"^\s*#\s*-\s*(?:path:\s*)?([\w./-]+\.ya?ml)\s*$", re.MULTILINE)
+
+
+def _commented_patches(directory: str) -> list[str]:
+    """Return the files named by commented-out list entries of a kustomization file."""
+    for name in KUSTOMIZATION_FILES:
+        path = Path(directory, name)
+        try:
+            if path.is_file() and path.stat().st_size <= _MAX_KUSTOMIZATION_BYTES:
+                text = path.read_text(encoding="utf-8")
+                return [_norm(str(Path(directory, m))) for m in _COMMENTED_ENTRY.findall(text)]
+        except (OSError, UnicodeDecodeError):
+            return []
+    return []
+
+
 def _read_kustomization(directory: str) -> dict[str, Any] | None:
     for name in KUSTOMIZATION_FILES:
         path = Path(directory, name)
@@ -199,6 +217,9 @@ def build_layout(paths: Iterable[Path]) -> Layout:
         patches.update(entry.patches)
         for listed in entry.files:
             owner.setdefault(listed, directory)
+    for directory in sorted(found):
+        # Commented-out entries are patches unless the kustomization uses the file otherwise.
+        patches.update(f for f in _commented_patches(directory) if f not in owner)
     charts: dict[str, str | None] = {}
     suites: dict[str, bool] = {}
     origins: dict[str, Origin] = {}
@@ -277,4 +298,24 @@ def chart_problem(path: Path) -> LoadProblem:
         f"manifests with `helm template {directory} | kubelint check -`",
         Span(1, 1, 1, 2),
         Severity.INFO,
+    )
+
+
+def is_snapshot(obj: dict[str, Any]) -> bool:
+    """Return True for an object read back from a cluster (`kubectl get -o yaml`).
+
+    Such a dump carries fields only the API server writes, and test suites trim it to what
+    they need: it is judged for what it says, never for what it leaves out.
+    """
+    metadata = obj.get("metadata")
+    if not isinstance(metadata, dict):
+        return False
+    if any(
+        metadata.get(k) for k in ("uid", "resourceVersion", "managedFields", "creationTimestamp")
+    ):
+        return True
+    # Nobody applies a Pod that names its controller: the controller created it.
+    owners = metadata.get("ownerReferences")
+    return isinstance(owners, list) and any(
+        isinstance(o, dict) and o.get("uid") and o.get("controller") is True for o in owners
     )

@@ -12,7 +12,7 @@ from kubelint import DOCS_URL, __version__, suppress
 from kubelint.baseline import apply_baseline
 from kubelint.discover import Target
 from kubelint.engine import ActiveRule, Engine, problems_to_findings
-from kubelint.layout import build_layout, chart_problem, is_chart, is_tool_config
+from kubelint.layout import build_layout, chart_problem, is_chart, is_snapshot, is_tool_config
 from kubelint.load import MAX_FILE_BYTES, LoadedFile, LoadProblem, load_bytes
 from kubelint.model import Finding, Origin, RuleMeta, RunResult, RunSummary, Span
 
@@ -71,19 +71,16 @@ def with_origin(loaded: LoadedFile, origin: Origin) -> LoadedFile:
     """Give a file's objects their origin; drop tool configs and test-suite assertions.
 
     Kustomizations, skaffold and kind configs never reach the API server, and an assertion
-    file lists only the fields it expects: neither is an object to judge.
+    file lists only the fields it expects: neither is an object to judge. An object dumped
+    from a cluster is judged like a patch (see `is_snapshot`).
     """
+    snapshot = replace(origin, patch=True)
     kept = tuple(
-        resource if origin == _PLAIN else replace(resource, origin=origin)
+        replace(resource, origin=snapshot if is_snapshot(resource.obj) else origin)
         for resource in loaded.resources
         if not origin.assertion and not is_tool_config(resource.api_version)
     )
-    if len(kept) == len(loaded.resources) and origin == _PLAIN:
-        return loaded
     return replace(loaded, resources=kept)
-
-
-_PLAIN = Origin()
 
 
 def run(

@@ -231,3 +231,59 @@ def test_controller_labels_and_operators_do_not_make_a_selector_wrong() -> None:
     custom = "apiVersion: example.com/v1\nkind: Database\nmetadata:\n  name: db\n"
     _write({"o/all.yaml": operated + "---\n" + STATEFULSET + "---\n" + custom})
     assert findings("o", "--select", "service-config") == []
+
+
+def test_objects_dumped_from_a_cluster_are_judged_for_what_they_say() -> None:
+    # Shaped like analyser fixtures: `kubectl get pods -o yaml`, trimmed to what a test needs.
+    dump = (
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n"
+        "    name: agent-x\n    ownerReferences:\n    - apiVersion: apps/v1\n"
+        "      kind: DaemonSet\n      name: agent\n      uid: 14265cc3\n      controller: true\n"
+        "  spec:\n    containers:\n    - ports: []\n      securityContext: {privileged: true}\n"
+    )
+    _write({"dump/pods.yaml": dump})
+    found = findings("dump", "--select", "ALL")
+    assert [(line, rule) for _, line, _, rule, _ in found] == [
+        (17, "privilege-escalation"),
+        (17, "privileged-container"),
+    ]
+
+
+def test_a_commented_out_patch_entry_is_still_a_patch() -> None:
+    # kubebuilder scaffolds patches and leaves their entries commented out.
+    stub = (
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"
+        "  annotations: {cert-manager.io/inject-ca-from: x/y}\n  name: widgets.example.com\n"
+    )
+    _write(
+        {
+            "crd/kustomization.yaml": (
+                "resources: []\npatches:\n#- path: patches/ca_in_widgets.yaml\n"
+            ),
+            "crd/patches/ca_in_widgets.yaml": stub,
+        }
+    )
+    assert findings("crd", "--select", "schema-validation") == []
+
+
+def test_a_kind_defined_by_two_crds_is_wrong_only_if_both_reject_it() -> None:
+    def crd(extra: str) -> str:
+        return (
+            "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"
+            "  name: jobs.example.com\nspec:\n  group: example.com\n"
+            "  names: {kind: Job, plural: jobs}\n  scope: Namespaced\n  versions:\n"
+            "  - name: v1\n    served: true\n    storage: true\n    schema:\n"
+            "      openAPIV3Schema:\n        type: object\n        properties:\n"
+            f"          spec:\n            type: object\n{extra}"
+        )
+
+    full = crd("            properties:\n              size: {type: integer}\n")
+    minimal = crd("            x-kubernetes-preserve-unknown-fields: true\n")
+    job = "apiVersion: example.com/v1\nkind: Job\nmetadata: {name: j}\nspec: {size: big}\n"
+    _write({"two/full.yaml": full, "two/minimal.yaml": minimal, "two/job.yaml": job})
+    assert findings("two", "--select", "schema-validation") == []
+    _write({"one/full.yaml": full, "one/job.yaml": job})
+    assert [m for *_, m in findings("one", "--select", "schema-validation")] == [
+        'spec.size must be an integer, got the string "big" (its CustomResourceDefinition '
+        "rejects it)"
+    ]
