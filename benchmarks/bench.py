@@ -699,6 +699,31 @@ def bench_corpus(
     return stats
 
 
+def bench_formats(kubelint: str, root: Path, repeat: int, scratch: Path) -> dict[str, Any]:
+    """Text (plain and coloured) against JSON on one corpus, side by side; target <= 1.10."""
+    log(f"\n== report formats: {root} ==")
+    base = [kubelint, "check", str(root), "--no-config"]
+    variants = {
+        "json": [*base, "-f", "json"],
+        "text": [*base, "--color", "never"],
+        "text-colour": [*base, "--color", "always"],
+    }
+
+    def task(cmd: list[str], name: str) -> Callable[[], float]:
+        return lambda: run_cmd(cmd, out_path=scratch / f"format-{name}.out")[0]
+
+    times = interleave({n: task(c, n) for n, c in variants.items()}, repeat)
+    stats: dict[str, Any] = {n: med(t) for n, t in times.items()}
+    for name in ("text", "text-colour"):
+        ratio = paired_ratio(times[name], times["json"])
+        stats[f"{name}_over_json"] = ratio
+        verdict = "ok" if ratio <= 1.10 else "MISSED"
+        log(f"  {name:12} / json: {ratio:.3f}x (target <= 1.10: {verdict})")
+    for name, xs in times.items():
+        log(f"  {name:12} {fmt_times(xs)}")
+    return stats
+
+
 def bench_startup(kubelint: str, small: Path, runs: int, scratch: Path) -> dict[str, Any]:
     log(f"\n== start-up ({runs} interleaved rounds) ==")
     # An editable checkout run with PYTHONDONTWRITEBYTECODE=1 recompiles kubelint's modules at
@@ -914,6 +939,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="only cProfile kubelint in-process on the synthetic corpus; print the top N",
     )
     p.add_argument("--skip-synthetic", action="store_true", help="do not run the synthetic corpus")
+    p.add_argument(
+        "--formats",
+        type=Path,
+        default=REAL_CORPUS.parent / "ecosystem",
+        help="corpus for text-versus-JSON report timing (default: ../shared/corpus/ecosystem)",
+    )
     return p.parse_args(argv)
 
 
@@ -974,6 +1005,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 results["synthetic"] = bench_corpus("synthetic", synth, kl, repeat, inproc, scratch)
 
             results["startup"] = bench_startup(kl, small, startup_runs, scratch)
+            if args.formats.is_dir():
+                results["formats"] = bench_formats(kl, args.formats, repeat, scratch)
+            else:
+                log(f"\n== report formats: {args.formats} is absent; skipped ==")
 
             if args.peers:
                 pdir = args.peers_dir or (args.real if args.real.is_dir() else synth)

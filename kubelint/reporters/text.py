@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TextIO
 
 from kubelint.model import Finding, RunResult
@@ -10,11 +11,26 @@ from kubelint.reporters import ReportOptions
 _TAB = 4
 
 
-def _snippet(text: str | None, finding: Finding) -> list[str]:
+class _Lines:
+    """Each source file split into lines once per report, not once per finding."""
+
+    def __init__(self, sources: dict[str, str]) -> None:
+        self.sources = sources
+        self.split: dict[str, list[str]] = {}
+
+    def of(self, file: str) -> list[str]:
+        """Return the lines of `file` (empty when its text was not kept)."""
+        lines = self.split.get(file)
+        if lines is None:
+            text = self.sources.get(file)
+            lines = self.split[file] = text.splitlines() if text else []
+        return lines
+
+
+def _snippet(lines: list[str], finding: Finding) -> list[str]:
     """Return the offending source line and a caret line under the finding's columns."""
-    if not text:
+    if not lines:
         return []
-    lines = text.splitlines()
     index = finding.span.line - 1
     if not 0 <= index < len(lines):
         return []
@@ -67,37 +83,52 @@ class TextReporter:
             self._render_rich(result, stream)
             return
         lines: list[str] = []
+        source = _Lines(result.sources)
         for finding in result.findings:
             if finding.suppressed:
                 continue
             lines.append(
-                f"{finding.file}:{finding.span.line}:{finding.span.column}: "
-                f"{finding.severity.label} [{finding.rule}] {finding.message}"
+                _safe(
+                    f"{finding.file}:{finding.span.line}:{finding.span.column}: "
+                    f"{finding.severity.label} [{finding.rule}] {finding.message}"
+                )
             )
-            lines.extend(_snippet(result.sources.get(finding.file), finding))
+            lines.extend(_safe(line) for line in _snippet(source.of(finding.file), finding))
         lines.append(summary_line(result))
         stream.write("\n".join(lines) + "\n")
 
     def _render_rich(self, result: RunResult, stream: TextIO) -> None:
-        from rich.console import Console
-        from rich.text import Text
-
-        styles = {"error": "bold red", "warning": "bold yellow", "info": "bold blue"}
-        console = Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True)
+        # SGR codes written directly (the codes rich would write): the report is one string,
+        # and every piece of user text in it went through _safe, so no escape is the user's.
+        lines: list[str] = []
+        source = _Lines(result.sources)
         for finding in result.findings:
             if finding.suppressed:
                 continue
-            # Text objects, never markup strings: file names and messages may contain brackets.
-            line = Text()
-            line.append(f"{finding.file}:{finding.span.line}:{finding.span.column}", style="bold")
-            line.append(": ")
-            line.append(finding.severity.label, style=styles[finding.severity.label])
-            line.append(" ")
-            line.append(f"[{finding.rule}]", style="cyan")
-            line.append(" " + finding.message)
-            console.print(line)
+            where = _safe(f"{finding.file}:{finding.span.line}:{finding.span.column}")
+            label = finding.severity.label
+            lines.append(
+                f"{_BOLD}{where}{_RESET}: {_SEVERITY[label]}{label}{_RESET} "
+                f"{_CYAN}[{finding.rule}]{_RESET} {_safe(finding.message)}"
+            )
             for snippet, style in zip(
-                _snippet(result.sources.get(finding.file), finding), ("dim", "red"), strict=False
+                _snippet(source.of(finding.file), finding), (_DIM, _RED), strict=False
             ):
-                console.print(Text(snippet, style=style))
-        console.print(Text(summary_line(result), style="bold"))
+                lines.append(f"{style}{_safe(snippet)}{_RESET}")
+        lines.append(f"{_BOLD}{summary_line(result)}{_RESET}")
+        stream.write("\n".join(lines) + "\n")
+
+
+_RESET = "\x1b[0m"
+_BOLD = "\x1b[1m"
+_DIM = "\x1b[2m"
+_RED = "\x1b[31m"
+_CYAN = "\x1b[36m"
+_SEVERITY = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "info": "\x1b[1;34m"}
+# C0 and C1 control characters (ESC among them) are shown escaped, never sent to the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def _safe(text: str) -> str:
+    """Return `text` with every control character written as an escape (`\\x1b`)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
