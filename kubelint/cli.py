@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="read DIR too, for cross-resource rules, but report only on PATHs "
         "(`:git` is the git work tree root)",
     )
+    check.add_argument(
+        "--statistics",
+        action="store_true",
+        help="in the text report, count findings per rule instead of listing them",
+    )
     check.add_argument("--select", action="append", metavar="RULE,...", help="run only these rules")
     check.add_argument("--ignore", action="append", metavar="RULE,...", help="skip these rules")
     check.add_argument(
@@ -192,7 +197,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             destinations,
             registry.reporters,
             stdout,
-            ReportOptions(stderr=stderr),
+            ReportOptions(stderr=stderr, statistics=args.statistics),
             color=_use_color(args.color, stdout),
         )
     except OutputError as exc:

@@ -72,9 +72,14 @@ def select_rules(
     configuration, but not over an `explicit` select given on the command line.
     """
     settings = settings or {}
+    groups = _groups(registry)
     for name in (*select, *ignore, *settings):
-        if name not in registry.rules and name.upper() != "ALL":
-            raise SelectionError(f"unknown rule {name!r} (see `kubelint rules`)")
+        known = name in registry.rules or name.upper() == "ALL"
+        if not known and not (name in groups and name not in settings):
+            raise SelectionError(_unknown(name, [*registry.rules, *groups]))
+    # A name that is a rule id is the rule; otherwise a category or tag names its rules.
+    select = [r for name in select for r in _expand(name, registry, groups)]
+    ignore = [r for name in ignore for r in _expand(name, registry, groups)]
     if "ALL" in {s.upper() for s in select}:
         chosen = set(registry.rules)
     elif select:
@@ -124,6 +129,29 @@ def select_rules(
         else:
             active.append(ActiveRule(rule, severity, {}))
     return active
+
+
+def _groups(registry: Registry) -> dict[str, list[str]]:
+    """Return the rule ids of every category and tag."""
+    groups: dict[str, list[str]] = {}
+    for rule_id, rule in sorted(registry.rules.items()):
+        for group in {rule.category, *rule.tags} - {""}:
+            groups.setdefault(group, []).append(rule_id)
+    return groups
+
+
+def _expand(name: str, registry: Registry, groups: Mapping[str, list[str]]) -> list[str]:
+    if name in registry.rules or name.upper() == "ALL":
+        return [name]
+    return list(groups.get(name, ()))
+
+
+def _unknown(name: str, candidates: Sequence[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, candidates, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown rule, category or tag {name!r}{hint} (see `kubelint rules`)"
 
 
 @dataclass

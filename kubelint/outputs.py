@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -77,7 +77,7 @@ def write_reports(
 
 
 def _with_color(options: ReportOptions, color: bool) -> ReportOptions:
-    return ReportOptions(color=color, root=options.root, stderr=options.stderr)
+    return replace(options, color=color)
 
 
 def in_github_actions() -> bool:

@@ -18,6 +18,8 @@ class ReportOptions:
     root: str | None = None
     # Where a reporter says something about the report itself (e.g. SARIF truncation).
     stderr: TextIO | None = None
+    # `--statistics`: the text report counts findings per rule instead of listing them.
+    statistics: bool = False
 
 
 class Reporter(Protocol):

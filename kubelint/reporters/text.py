@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import TextIO
 
-from kubelint.model import Finding, RunResult
+from kubelint.model import Finding, RunResult, Severity
 from kubelint.reporters import ReportOptions
 
 _TAB = 4
@@ -74,11 +75,57 @@ def summary_line(result: RunResult) -> str:
     return f"Found {total} problem{'s' if total != 1 else ''} ({parts}) in {checked}{tail}."
 
 
+# Past this many findings, the summary names the rules that produce most of them.
+MANY = 50
+
+
+def _counts(result: RunResult) -> list[tuple[str, int]]:
+    """Return (rule, unsuppressed count), most frequent first, then by rule id."""
+    counts = Counter(f.rule for f in result.findings if not f.suppressed)
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def statistics(result: RunResult) -> list[str]:
+    """Return one row per rule: count, severity, rule id and title, most frequent first."""
+    metas = {rule.id: rule for rule in result.rules}
+    worst: dict[str, Severity] = {}
+    for finding in result.findings:
+        if not finding.suppressed:
+            worst[finding.rule] = max(finding.severity, worst.get(finding.rule, finding.severity))
+    severities = {rule: severity.label for rule, severity in worst.items()}
+    rows = _counts(result)
+    width = max((len(str(n)) for _, n in rows), default=1)
+    ids = max((len(rule) for rule, _ in rows), default=4)
+    out = []
+    for rule, count in rows:
+        title = metas[rule].title if rule in metas else ""
+        out.append(f"{count:>{width}}  {severities[rule]:<7}  {rule:<{ids}}  {title}".rstrip())
+    return out
+
+
+def top_rules(result: RunResult) -> list[str]:
+    """Return a hint naming the most frequent rules, when a report has many findings."""
+    rows = _counts(result)
+    if sum(n for _, n in rows) <= MANY:
+        return []
+    top = ", ".join(f"{rule} ({n})" for rule, n in rows[:5])
+    first = rows[0][0]
+    return [
+        f"Most findings come from: {top}.",
+        f"To turn a rule off: --ignore {first}, or `rules: {{{first}: off}}` in .kubelint.yaml; "
+        "--statistics counts findings per rule.",
+    ]
+
+
 class TextReporter:
     """Writes one block per finding and a summary; colour only when asked."""
 
     def render(self, result: RunResult, stream: TextIO, options: ReportOptions) -> None:
         """Write findings and summary, plain or through rich when colour is on."""
+        if options.statistics:
+            rows = [*(_safe(row) for row in statistics(result)), summary_line(result)]
+            stream.write("\n".join(rows) + "\n")
+            return
         if options.color:
             self._render_rich(result, stream)
             return
@@ -95,6 +142,7 @@ class TextReporter:
             )
             lines.extend(_safe(line) for line in _snippet(source.of(finding.file), finding))
         lines.append(summary_line(result))
+        lines.extend(top_rules(result))
         stream.write("\n".join(lines) + "\n")
 
     def _render_rich(self, result: RunResult, stream: TextIO) -> None:
@@ -116,6 +164,7 @@ class TextReporter:
             ):
                 lines.append(f"{style}{_safe(snippet)}{_RESET}")
         lines.append(f"{_BOLD}{summary_line(result)}{_RESET}")
+        lines.extend(top_rules(result))
         stream.write("\n".join(lines) + "\n")
 
 

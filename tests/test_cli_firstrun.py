@@ -1,0 +1,66 @@
+"""What a first run on a big repository needs: statistics, the top rules, and selection by group."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from kubelint.cli import main
+
+POD = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p{i}\nspec:\n  hostPID: true\n"
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(args), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    for i in range(60):
+        (tmp_path / f"p{i:02}.yaml").write_text(POD.format(i=i))
+    return tmp_path
+
+
+def test_statistics_counts_findings_per_rule_instead_of_listing_them(repo: Path) -> None:
+    code, out, _ = run_cli("check", ".", "--select", "bare-pod,host-namespaces", "--statistics")
+    assert code == 1
+    assert out.splitlines() == [
+        "60  warning  bare-pod         Pod not managed by a controller",
+        "60  error    host-namespaces  Pod shares the host's namespaces",
+        "Found 120 problems (60 errors, 60 warnings) in 60 files, 60 objects.",
+    ]
+
+
+def test_many_findings_name_the_top_rules_and_how_to_turn_one_off(repo: Path) -> None:
+    _, out, _ = run_cli("check", ".", "--select", "bare-pod,host-namespaces")
+    assert out.splitlines()[-2:] == [
+        "Most findings come from: bare-pod (60), host-namespaces (60).",
+        "To turn a rule off: --ignore bare-pod, or `rules: {bare-pod: off}` in "
+        ".kubelint.yaml; --statistics counts findings per rule.",
+    ]
+    _, few, _ = run_cli("check", "p00.yaml", "--select", "bare-pod")
+    assert few.splitlines()[-1].startswith("Found 1 problem")
+
+
+def test_select_and_ignore_take_categories_and_tags(repo: Path) -> None:
+    _, out, _ = run_cli("check", "p00.yaml", "--select", "security", "--statistics")
+    rules = [line.split()[2] for line in out.splitlines()[:-1]]
+    assert "host-namespaces" in rules and "bare-pod" not in rules
+    _, out, _ = run_cli("check", "p00.yaml", "--ignore", "security", "--statistics")
+    rules = [line.split()[2] for line in out.splitlines()[:-1]]
+    assert "bare-pod" in rules and "host-namespaces" not in rules
+
+
+@pytest.mark.parametrize(
+    ("flag", "name", "hint"),
+    [("--select", "bare-pd", "bare-pod"), ("--ignore", "securty", "security")],
+)
+def test_a_misspelled_name_gets_did_you_mean(repo: Path, flag: str, name: str, hint: str) -> None:
+    code, _, err = run_cli("check", "p00.yaml", flag, name)
+    assert code == 2
+    assert f"unknown rule, category or tag '{name}'; did you mean '{hint}'?" in err
