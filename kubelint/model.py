@@ -215,11 +215,20 @@ class PositionIndex:
         return entry, depth
 
     def lookup(self, path: JsonPath, at_value: bool = False) -> Span:
-        """Return the span for `path`: its key, or its value when asked or keyless."""
+        """Return the span for `path`: its key, or its value when asked or keyless.
+
+        A missing field inside a list item (a container without a probe) points at the item's
+        `name:` key, or its first key: one line, not the whole item.
+        """
         entry, depth = self.resolve(path)
         exact = depth == len(path)
         if entry[0] is not None and not (at_value and exact):
             return _to_span(entry[0])
+        children = entry[2]
+        if not exact and depth and isinstance(children, dict) and children:
+            named = children.get("name") or next(iter(children.values()))
+            if named[0] is not None:
+                return _to_span(named[0])
         return _to_span(entry[1])
 
     def has(self, path: JsonPath) -> bool:

@@ -76,9 +76,11 @@ def test_flow_mapping_inside_block() -> None:
 
 def test_lookup_falls_back_to_deepest_ancestor() -> None:
     _, idx = one(BLOCK)
-    item = at(idx, ("spec", "containers", 0))
-    assert at(idx, ("spec", "containers", 0, "livenessProbe")) == item
-    assert at(idx, ("spec", "containers", 0, "livenessProbe", "httpGet", "port")) == item
+    # A field missing from a list item points at the item's `name:` key (one line).
+    name_key = at(idx, ("spec", "containers", 0, "name"))
+    assert at(idx, ("spec", "containers", 0, "livenessProbe")) == name_key
+    assert at(idx, ("spec", "containers", 0, "livenessProbe", "httpGet", "port")) == name_key
+    assert name_key[0] == name_key[2] == 8
     # An index past the end falls back to the list's key.
     assert at(idx, ("spec", "containers", 5)) == (7, 3, 7, 13)
     # at_value only applies to an exact match: a missing field still points at the ancestor key.

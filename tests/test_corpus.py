@@ -81,6 +81,12 @@ def test_every_finding_points_at_its_key_or_nearest_holder(result: RunResult) ->
             if target == finding.path and isinstance(value, str) and value:
                 starts += [value, f'"{value}"', f"'{value}'"]
             assert text.startswith(tuple(starts)), f"{where}: {text[:40]!r}"
+        elif target and target != finding.path and isinstance(_value(res.obj, target), dict):
+            # A field missing from a list item: its `name:` key, or else its first key.
+            item = _value(res.obj, target)
+            key = "name" if "name" in item else next(iter(item))
+            assert text.startswith((key, f'"{key}"')), f"{where}: {text[:40]!r}"
+            assert finding.span.end_line == finding.span.line, where
         else:
             # A list item (or a whole object): the span starts on the item's first character.
             lines = result.sources[finding.file].splitlines()

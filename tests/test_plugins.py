@@ -155,8 +155,8 @@ def test_check_json_reports_plugin_and_builtin_rules(example: Installed, workdir
             "warning",
             16,
             11,
-            20,
-            1,
+            16,
+            15,
             "spec.template.spec.containers[0].livenessProbe",
         ),
         ("no-latest-tag", "warning", 17, 11, 17, 16, "spec.template.spec.containers[0].image"),
@@ -224,7 +224,7 @@ def test_explain_plugin_rule(example: Installed, workdir: Path) -> None:
     text = proc.stdout
     assert text.startswith("# no-latest-tag\n\n**Container image without a pinned tag**\n")
     assert "- Template: `image-tag`\n" in text
-    assert "| `forbidden_tags` | array of string | `[\"latest\"]` |\n" in text
+    assert '| `forbidden_tags` | array of string | `["latest"]` |\n' in text
     assert "`no-latest-tag` reports: line 14, column 11, line 17, column 11.\n" in text
     assert "image: nginx:latest\n" in text
 
