@@ -122,7 +122,23 @@ def _read(path: Path) -> tuple[dict[str, Any], _Locator]:
         raise ConfigError(f"{path}:{dup.span[0] + 1}: duplicate key {dup.key!r}")
     if not isinstance(doc.data, dict):
         raise ConfigError(f"{path}:1: the configuration must be a mapping of settings")
-    return doc.data, _Locator(path, PositionIndex(doc.positions), text)
+    index = PositionIndex(doc.positions)
+    return _versions_as_written(doc.data, index, text), _Locator(path, index, text)
+
+
+_VERSION_KEYS = ("kube-version", "pod-security-version")
+
+
+def _versions_as_written(data: dict[str, Any], index: PositionIndex, text: str) -> dict[str, Any]:
+    """Read `kube-version: 1.30` as the user wrote it: YAML alone would make it 1.3."""
+    for key in _VERSION_KEYS:
+        value = data.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            entry, depth = index.resolve((key,))
+            line, column, end_line, end_column = entry[1]
+            if depth == 1 and line == end_line:
+                data = {**data, key: text.splitlines()[line][column:end_column]}
+    return data
 
 
 def _read_toml(path: Path, text: str) -> tuple[dict[str, Any], _Locator]:
@@ -137,7 +153,14 @@ def _read_toml(path: Path, text: str) -> tuple[dict[str, Any], _Locator]:
     table = data.get("tool", {}).get("kubelint", {}) if path.name == PYPROJECT else data
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.kubelint] must be a table")
-    return table, _Locator(path, None, text)
+    locator = _Locator(path, None, text)
+    for key in _VERSION_KEYS:
+        if isinstance(table.get(key), float):
+            raise ConfigError(
+                f"{locator.where((key,))}: {key}: TOML reads {table[key]} as a number, which "
+                f'drops trailing zeros: quote it, as in {key} = "1.30"'
+            )
+    return table, locator
 
 
 def _normalise(data: dict[str, Any]) -> dict[str, Any]:

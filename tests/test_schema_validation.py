@@ -107,6 +107,20 @@ def test_a_malformed_version_is_a_usage_error() -> None:
     assert "Kubernetes versions are 1.N" in err.getvalue()
 
 
+def test_kube_version_written_as_a_number_is_read_as_written() -> None:
+    # YAML makes 1.30 the number 1.3; kubelint reads the text the user wrote.
+    Path(".kubelint.yaml").write_text("kube-version: 1.26\n")
+    assert [line for line, _, _ in findings()] == [9, 12]
+    Path(".kubelint.yaml").write_text("kube-version: 1.30\n")
+    assert [line for line, _, _ in findings()] == [12]
+    Path(".kubelint.yaml").unlink()
+    Path("pyproject.toml").write_text("[tool.kubelint]\nkube-version = 1.30\n")
+    err = io.StringIO()
+    assert main(["check", "pod.yaml"], io.StringIO(), err) == 2
+    assert "pyproject.toml:2: kube-version: TOML reads 1.3 as a number" in err.getvalue()
+    assert 'quote it, as in kube-version = "1.30"' in err.getvalue()
+
+
 def test_kube_version_from_config() -> None:
     Path(".kubelint.yaml").write_text('kube-version: "1.26"\n')
     assert [line for line, _, _ in findings()] == [9, 12]
