@@ -64,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
         "(`:git` is the git work tree root)",
     )
     check.add_argument(
+        "--fail-if-no-objects",
+        action="store_true",
+        help="exit 1 when no Kubernetes object was read (a path or glob that matched nothing)",
+    )
+    check.add_argument(
         "--statistics",
         action="store_true",
         help="in the text report, count findings per rule instead of listing them",
@@ -153,6 +158,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         ignore=_split(args.ignore),
         rule_dirs=args.rule_dir or (),
         fail_level=args.fail_level,
+        fail_if_no_objects=args.fail_if_no_objects,
         context=args.context,
         inline_suppressions=False if args.no_inline_suppressions else None,
         baseline=args.baseline,
@@ -204,9 +210,35 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         raise UsageError(str(exc)) from None
     threshold = Severity.parse(prepared.fail_level)
     failed = any(f.severity >= threshold and not f.suppressed for f in result.findings)
+    for path in _empty_paths(args.paths, result.object_files):
+        stderr.write(f"kubelint: warning: no Kubernetes object found in {_printable(path)}\n")
+    if prepared.fail_if_no_objects and not result.summary.resources:
+        stderr.write("kubelint: error: no Kubernetes object was read (--fail-if-no-objects)\n")
+        failed = True
     if registry.errors:
         return EXIT_USAGE
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _empty_paths(paths: Sequence[str], object_files: frozenset[str]) -> list[str]:
+    """Return the directories on the command line under which no Kubernetes object was read.
+
+    Files are left out: pre-commit names every changed YAML file, manifests or not.
+    """
+    out = []
+    for raw in paths:
+        if raw == "-" or not Path(raw).is_dir():
+            continue
+        name = os.path.normpath(raw).replace(os.sep, "/")
+        prefix = "" if name == "." else name + "/"
+        if name not in object_files and not any(f.startswith(prefix) for f in object_files):
+            out.append(raw)
+    return out
+
+
+def _printable(text: str) -> str:
+    """Show a path with its control characters escaped, so it cannot drive the terminal."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
 
 
 def _plugin_errors(registry: Registry, stderr: TextIO) -> int:

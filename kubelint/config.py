@@ -45,6 +45,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     kube_version: str | None = None
     fail_level: str | None = None
+    fail_if_no_objects: bool = False
     rule_dirs: tuple[Path, ...] = ()
     context: str | None = None
     inline_suppressions: bool = True
@@ -315,6 +316,7 @@ def build_config(path: Path | None, data: Mapping[str, Any]) -> Config:
         exclude=tuple(data.get("exclude") or ()),
         kube_version=data.get("kube-version"),
         fail_level=data.get("fail-level"),
+        fail_if_no_objects=data.get("fail-if-no-objects") is True,
         rule_dirs=tuple(root / d for d in data.get("rule-dirs") or ()),
         context=data.get("context"),
         inline_suppressions=data.get("inline-suppressions", True),

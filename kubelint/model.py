@@ -165,6 +165,8 @@ class RunResult:
     version: str = ""
     rules: tuple[RuleMeta, ...] = ()
     baseline: BaselineStats | None = None
+    # The reported files that held at least one Kubernetes object.
+    object_files: frozenset[str] = frozenset()
 
     def suppressed(self) -> int:
         """Return how many findings a suppression covers."""

@@ -43,6 +43,7 @@ class Flags:
     ignore: Sequence[str] = ()
     rule_dirs: Sequence[str] = ()
     fail_level: str | None = None
+    fail_if_no_objects: bool = False
     context: str | None = None
     inline_suppressions: bool | None = None
     baseline: str | None = None
@@ -63,6 +64,7 @@ class Prepared:
     targets: list[Target]
     context: list[Target] = field(default_factory=list)
     fail_level: str = "warning"
+    fail_if_no_objects: bool = False
     inline_suppressions: bool = True
     baseline: Path | None = None
     kube_version: str = ""
@@ -223,6 +225,7 @@ def _prepare(flags: Flags, extra_plugins: Sequence[object]) -> Prepared:
         targets=targets,
         context=context,
         fail_level=flags.fail_level or config.fail_level or "warning",
+        fail_if_no_objects=flags.fail_if_no_objects or config.fail_if_no_objects,
         inline_suppressions=inline,
         baseline=baseline,
         kube_version=kube_version,

@@ -113,6 +113,7 @@ def _run(
     documents = resources = 0
     order = 0
     reported: set[str] = set()
+    object_files: set[str] = set()
     index = suppress.Index()
     inputs = ordered_inputs(options)
     layout = build_layout(t.path for t, _ in inputs if t.path is not None)
@@ -138,6 +139,8 @@ def _run(
                 suppress.scan_annotations(index, resource, known)
         documents += loaded.documents
         resources += len(loaded.resources)
+        if loaded.resources:
+            object_files.add(target.name)
         before = len(findings)
         findings.extend(problems_to_findings(engine, target.name, loaded.problems))
         for resource in loaded.resources:
@@ -160,7 +163,15 @@ def _run(
     findings.sort(key=Finding.sort_key)
     summary = RunSummary(files=len(options.targets), documents=documents, resources=resources)
     metas = tuple(rule_meta(rule) for rule in options.rules)
-    return RunResult(tuple(_dedupe(findings)), summary, sources, __version__, metas, stats)
+    return RunResult(
+        tuple(_dedupe(findings)),
+        summary,
+        sources,
+        __version__,
+        metas,
+        stats,
+        frozenset(object_files),
+    )
 
 
 def rule_meta(rule: ActiveRule) -> RuleMeta:

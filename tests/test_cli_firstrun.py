@@ -64,3 +64,41 @@ def test_a_misspelled_name_gets_did_you_mean(repo: Path, flag: str, name: str, h
     code, _, err = run_cli("check", "p00.yaml", flag, name)
     assert code == 2
     assert f"unknown rule, category or tag '{name}'; did you mean '{hint}'?" in err
+
+
+def test_directories_without_manifests_are_named_on_stderr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "pod.yaml").write_text(POD.format(i=1))
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "mkdocs.yml").write_text("site_name: x\n")
+    (tmp_path / "empty\x1b[31m").mkdir()
+    (tmp_path / "ci.yaml").write_text("on: push\n")
+    code, _, err = run_cli(
+        "check", "deploy", "docs", "empty\x1b[31m", "ci.yaml", "--select", "bare-pod"
+    )
+    assert code == 1
+    assert err.splitlines() == [
+        "kubelint: warning: no Kubernetes object found in docs",
+        "kubelint: warning: no Kubernetes object found in empty\\x1b[31m",
+    ]
+
+
+def test_fail_if_no_objects_from_the_flag_and_the_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "values.yaml").write_text("replicas: 2\n")
+    assert run_cli("check", "values.yaml")[0] == 0
+    code, _, err = run_cli("check", "values.yaml", "--fail-if-no-objects")
+    assert code == 1
+    assert "no Kubernetes object was read (--fail-if-no-objects)" in err
+    (tmp_path / ".kubelint.yaml").write_text("fail-if-no-objects: true\n")
+    assert run_cli("check", "values.yaml")[0] == 1
+    (tmp_path / "pod.yaml").write_text(POD.format(i=1))
+    assert (
+        run_cli("check", "pod.yaml", "--select", "host-namespaces", "--fail-level", "error")[0] == 1
+    )
+    assert run_cli("check", "pod.yaml", "--select", "bare-pod", "--fail-level", "error")[0] == 0
