@@ -128,6 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
     explain = sub.add_parser("explain", help="show a rule's full documentation")
     explain.add_argument("rule", metavar="RULE")
+    explain.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="render the Markdown for a terminal (auto: when standard output is one)",
+    )
     return parser
 
 
@@ -265,7 +271,14 @@ def _explain(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     rule = registry.rule(args.rule)
     if rule is None:
         raise UsageError(f"unknown rule {args.rule!r} (see `kubelint rules`)")
-    stdout.write(rule_markdown(rule, template_parameters(registry, rule)))
+    text = rule_markdown(rule, template_parameters(registry, rule))
+    if _use_color(args.color, stdout):
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console(file=stdout, force_terminal=True).print(Markdown(text))
+    else:
+        stdout.write(text)
     return _plugin_errors(registry, stderr)
 
 

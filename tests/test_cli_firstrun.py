@@ -102,3 +102,19 @@ def test_fail_if_no_objects_from_the_flag_and_the_configuration(
         run_cli("check", "pod.yaml", "--select", "host-namespaces", "--fail-level", "error")[0] == 1
     )
     assert run_cli("check", "pod.yaml", "--select", "bare-pod", "--fail-level", "error")[0] == 0
+
+
+def test_explain_renders_markdown_for_a_terminal_and_prints_it_plain_when_piped() -> None:
+    _, plain, _ = run_cli("explain", "bare-pod")
+    assert plain.startswith("# bare-pod\n") and "\x1b[" not in plain
+    _, rendered, _ = run_cli("explain", "bare-pod", "--color", "always")
+    assert "\x1b[" in rendered and "# bare-pod" not in rendered
+    assert "bare-pod" in rendered
+    _, never, _ = run_cli("explain", "bare-pod", "--color", "never")
+    assert never == plain
+
+
+def test_an_explicit_color_always_wins_over_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" in run_cli("explain", "bare-pod", "--color", "always")[1]
+    assert "\x1b[" not in run_cli("explain", "bare-pod")[1]
