@@ -243,20 +243,33 @@ def validate(
 
     validator = Draft202012Validator(json.loads(schema_text))
     errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
-    if errors:
-        error = _deepest(errors[0])
+    # Every error at once, in file order: fixing one at a time is a slow way to learn a format.
+    problems: list[tuple[str, str]] = []
+    for found in errors:
+        error = _deepest(found)
         path = tuple(error.absolute_path)
         key = format_path(path) or "(top level)"
-        raise ConfigError(f"{locator.where(path)}: {key}: {_describe(error)}")
+        problems.append((locator.where(path), f"{key}: {_describe(error)}"))
     for rule_id, (template, schema) in (template_params or {}).items():
+        if errors:
+            break  # parameters are checked once the configuration's shape is right
         params = data["rules"][rule_id]["params"]
         for error in Draft202012Validator(dict(schema)).iter_errors(params):
             path = ("rules", rule_id, "params", *error.absolute_path)
             where = f" (template {template})" if template else ""
-            raise ConfigError(
-                f"{locator.where(path)}: {format_path(path)}: {_describe(error)}{where}"
+            problems.append(
+                (locator.where(path), f"{format_path(path)}: {_describe(error)}{where}")
             )
+    if problems:
+        ordered = sorted(problems, key=lambda p: _line_of(p[0]))
+        raise ConfigError("\nkubelint: error: ".join(f"{where}: {text}" for where, text in ordered))
     _remember(digest)
+
+
+def _line_of(where: str) -> int:
+    """Return the line number at the end of `file:line`, 0 when there is none."""
+    tail = where.rpartition(":")[2]
+    return int(tail) if tail.isdigit() else 0
 
 
 def validate_rule_params(

@@ -230,3 +230,20 @@ def test_rule_file_params_are_checked_against_the_template(project: Path) -> Non
     )
     assert (code, err) == (0, "")  # an info finding is below the default fail level
     assert findings(out) == [("startup-probe", "info", 10)]
+
+
+def test_every_configuration_error_is_reported_in_file_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KUBELINT_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+    (tmp_path / ".kubelint.yaml").write_text(
+        "exclude: 3\nfail-level: sometimes\nrules: {bare-pod: loud}\n"
+    )
+    err = io.StringIO()
+    assert main(["check", "a.yaml"], io.StringIO(), err) == 2
+    lines = err.getvalue().splitlines()
+    assert [line.split(": ")[2].split(":")[-1] for line in lines] == ["1", "2", "3"]
+    assert all(line.startswith("kubelint: error: ") for line in lines)
+    assert "exclude: expected array" in lines[0] and "fail-level" in lines[1]
