@@ -289,8 +289,14 @@ def is_chart(path: Path | None) -> bool:
     return path is not None and path.name == "Chart.yaml" and (path.parent / "templates").is_dir()
 
 
-def chart_problem(path: Path) -> LoadProblem:
-    """Return the one finding that says a chart's templates were not linted."""
+# A library chart's templates only define helpers for other charts: it renders nothing alone.
+_LIBRARY = re.compile(r"^type:[ \t]*['\"]?library['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def chart_problem(path: Path, text: str) -> LoadProblem | None:
+    """Return the one finding that says a chart's templates were not linted (None for a library)."""
+    if _LIBRARY.search(text):
+        return None
     directory = str(path.parent).replace("\\", "/")
     return LoadProblem(
         "helm-chart",

@@ -124,8 +124,13 @@ def _run(
                 findings.extend(problems_to_findings(engine, target.name, [data]))
             continue
         loaded = with_origin(load_bytes(target.name, data, order), layout.origin(target.path))
-        if target.path is not None and is_chart(target.path):
-            loaded = replace(loaded, problems=(*loaded.problems, chart_problem(target.path)))
+        chart = (
+            chart_problem(target.path, loaded.text)
+            if target.path and is_chart(target.path)
+            else None
+        )
+        if chart is not None:
+            loaded = replace(loaded, problems=(*loaded.problems, chart))
         order += len(loaded.resources)
         if not report:
             for resource in loaded.resources:

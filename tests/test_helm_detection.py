@@ -126,6 +126,16 @@ def test_a_chart_is_reported_once_and_its_other_files_are_read(
     assert code == 1  # the label error, not the chart note
 
 
+def test_a_library_chart_renders_nothing_alone_and_gets_no_chart_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _chart(Path("chart"))
+    Path("chart/Chart.yaml").write_text("apiVersion: v2\nname: demo\ntype: library  # helpers\n")
+    _, found = _run("chart", "--ignore", "schema-validation")
+    assert [(rule, file) for rule, file, *_ in found] == [("label-syntax", "chart/crds/crd.yaml")]
+
+
 def test_a_template_named_on_the_command_line_is_still_a_parse_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

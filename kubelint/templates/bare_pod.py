@@ -16,11 +16,20 @@ def check(resource: Resource, params: Params) -> Iterator[Violation]:
     owners = as_list(as_dict(resource.obj.get("metadata")).get("ownerReferences"))
     if any(isinstance(o, dict) and o.get("controller") is True for o in owners):
         return
-    yield Violation(
-        ("kind",),
-        f'Pod "{resource.name or "<unnamed>"}" is not managed by a controller: it is not '
-        "rescheduled when its node fails",
-    )
+    name = resource.name or "<unnamed>"
+    policy = as_dict(resource.obj.get("spec")).get("restartPolicy")
+    if policy in ("Never", "OnFailure"):
+        # A Pod that runs to completion wants a Job, which retries it on another node.
+        message = (
+            f'Pod "{name}" runs to completion without a controller: it is not retried on '
+            "another node when its node fails; a Job would do that"
+        )
+    else:
+        message = (
+            f'Pod "{name}" is not managed by a controller: it is not rescheduled when its '
+            "node fails"
+        )
+    yield Violation(("kind",), message)
 
 
 TEMPLATES = [

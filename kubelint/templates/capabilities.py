@@ -13,6 +13,8 @@ def check(resource: Resource, params: Params) -> Iterator[Violation]:
     """Yield a violation when `capabilities.drop` lacks any of the required entries."""
     required: list[str] = list(params.get("required", ("ALL",)))
     for container in all_containers(resource):
+        if container.security_context.get("privileged") is True:
+            continue  # a privileged container has every capability whatever it drops
         caps = container.security_context.get("capabilities")
         drop = as_dict(caps).get("drop")
         dropped = {d for d in drop if isinstance(d, str)} if isinstance(drop, list) else set()

@@ -19,15 +19,12 @@ def _sys_admin_index(ctx: dict[str, Any]) -> int | None:
 
 
 def check(resource: Resource, params: Params) -> Iterator[Violation]:
-    """Yield a violation unless `allowPrivilegeEscalation` is false (privileged implies true)."""
+    """Yield a violation unless `allowPrivilegeEscalation` is false (privileged is not judged)."""
     for container in all_containers(resource):
         ctx = container.security_context
         if ctx.get("privileged") is True:
-            yield Violation(
-                container.field_path("securityContext", "privileged"),
-                f'container "{container.name}" is privileged, which always allows privilege '
-                "escalation",
-            )
+            # privileged-container reports it; the API server rejects
+            # allowPrivilegeEscalation: false beside privileged: true, so there is no fix here.
             continue
         value = ctx.get("allowPrivilegeEscalation")
         if value is False:

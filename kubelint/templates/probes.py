@@ -11,14 +11,28 @@ from kubelint.template import Params, Template
 _REGULAR = frozenset({"regular"})
 _WHY = {
     "livenessProbe": "Kubernetes cannot restart it when it hangs",
-    "readinessProbe": "Kubernetes sends it traffic before it is ready",
+    "readinessProbe": "Services and rollouts count it ready as soon as it starts",
     "startupProbe": "slow starts are judged by the liveness probe alone",
 }
+
+
+# A Pod that is not restarted runs to completion, like a Job's: probes are for servers.
+_ONE_SHOT = frozenset({"Never", "OnFailure"})
+
+
+def _one_shot(resource: Resource) -> bool:
+    """Return whether `resource` is a bare Pod that runs to completion."""
+    spec = resource.obj.get("spec")
+    return (
+        resource.kind == "Pod" and isinstance(spec, dict) and spec.get("restartPolicy") in _ONE_SHOT
+    )
 
 
 def check(resource: Resource, params: Params) -> Iterator[Violation]:
     """Yield one violation per regular container without the probe named in `probe`."""
     probe = str(params["probe"])
+    if _one_shot(resource):
+        return
     for container in all_containers(resource, _REGULAR):
         if container.data.get(probe) is None:
             why = _WHY.get(probe, "")
