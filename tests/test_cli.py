@@ -90,8 +90,8 @@ def test_json_report_contract() -> None:
         "files": 3,
         "documents": 3,
         "resources": 3,
-        "findings": 22,
-        "by_severity": {"error": 4, "warning": 18},
+        "findings": 20,
+        "by_severity": {"error": 4, "warning": 16},
         "suppressed": 0,
     }
     keys = [(f["file"], f["line"], f["column"], f["rule"]) for f in report["findings"]]
@@ -171,7 +171,7 @@ def test_output_file(tmp_path: Path) -> None:
     target = tmp_path / "report.json"
     code, out, _ = run_cli("check", rel(PROJECT), "-f", "json", "-o", str(target))
     assert code == 1 and out == ""
-    assert json.loads(target.read_text())["summary"]["findings"] == 22
+    assert json.loads(target.read_text())["summary"]["findings"] == 20
 
 
 def test_color_only_when_asked_and_never_with_no_color() -> None:
@@ -238,7 +238,7 @@ def test_console_script_end_to_end() -> None:
         [exe, "check", rel(PROJECT), "--format", "json"], capture_output=True, text=True, timeout=60
     )
     assert proc.returncode == 1, proc.stderr
-    assert json.loads(proc.stdout)["summary"]["findings"] == 22
+    assert json.loads(proc.stdout)["summary"]["findings"] == 20
     version = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60)
     assert version.stdout.strip() == f"kubelint {__version__}"
     missing = subprocess.run(

@@ -83,7 +83,6 @@ def test_a_patch_is_judged_for_what_it_sets_not_for_what_it_leaves_out() -> None
     _tree()
     found = findings("overlays", "--select", "ALL")
     assert [(f, line, col, rule) for f, line, col, rule, _ in found] == [
-        ("overlays/prod/patch.yaml", 13, 13, "privilege-escalation"),
         ("overlays/prod/patch.yaml", 13, 13, "privileged-container"),
         ("overlays/prod/patch.yaml", 16, 13, "writable-root-filesystem"),
     ]
@@ -154,7 +153,6 @@ def test_test_suite_assertions_are_not_objects() -> None:
     # A step's own objects are applied onto existing ones: judged for what they set.
     found = findings("e2e", "--select", "ALL")
     assert [(f, rule) for f, _, _, rule, _ in found] == [
-        ("e2e/smoke/00-install.yaml", "privilege-escalation"),
         ("e2e/smoke/00-install.yaml", "privileged-container"),
         ("e2e/smoke/00-install.yaml", "writable-root-filesystem"),
     ]
@@ -243,10 +241,7 @@ def test_objects_dumped_from_a_cluster_are_judged_for_what_they_say() -> None:
     )
     _write({"dump/pods.yaml": dump})
     found = findings("dump", "--select", "ALL")
-    assert [(line, rule) for _, line, _, rule, _ in found] == [
-        (17, "privilege-escalation"),
-        (17, "privileged-container"),
-    ]
+    assert [(line, rule) for _, line, _, rule, _ in found] == [(17, "privileged-container")]
 
 
 def test_a_commented_out_patch_entry_is_still_a_patch() -> None:

@@ -74,10 +74,10 @@ def test_text_and_sarif_and_json_in_one_run(
     )
     assert code == 1 and err == ""
     assert (
-        out.splitlines()[-1] == "Found 22 problems (4 errors, 18 warnings) in 3 files, 3 objects."
+        out.splitlines()[-1] == "Found 20 problems (4 errors, 16 warnings) in 3 files, 3 objects."
     )
-    assert len(json.loads(sarif.read_text())["runs"][0]["results"]) == 22
-    assert json.loads(report.read_text())["summary"]["findings"] == 22
+    assert len(json.loads(sarif.read_text())["runs"][0]["results"]) == 20
+    assert json.loads(report.read_text())["summary"]["findings"] == 20
 
 
 def test_unwritable_output_is_a_usage_error(tmp_path: Path) -> None:

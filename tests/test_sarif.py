@@ -55,7 +55,7 @@ def test_sarif_is_valid_and_matches_json_positions() -> None:
     _, json_out, _ = run_cli("check", PROJECT, "--format", "json")
     findings = json.loads(json_out)["findings"]
     results = run["results"]
-    assert len(results) == len(findings) == 22
+    assert len(results) == len(findings) == 20
     for result, finding in zip(results, findings, strict=True):
         region = result["locations"][0]["physicalLocation"]["region"]
         assert (region["startLine"], region["startColumn"]) == (finding["line"], finding["column"])
