@@ -237,14 +237,16 @@ def validate(
             [__version__, schema_text, data, template_params], sort_keys=True, default=str
         ).encode()
     ).hexdigest()
-    if _validated_before(digest):
+    # Globs are checked on every run (it is cheap), not only when the file is new to the cache.
+    globs = _glob_problems(data, locator)
+    if not globs and _validated_before(digest):
         return
     from jsonschema import Draft202012Validator
 
     validator = Draft202012Validator(json.loads(schema_text))
     errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     # Every error at once, in file order: fixing one at a time is a slow way to learn a format.
-    problems: list[tuple[str, str]] = []
+    problems = list(globs)
     for found in errors:
         error = _deepest(found)
         path = tuple(error.absolute_path)
@@ -264,6 +266,23 @@ def validate(
         ordered = sorted(problems, key=lambda p: _line_of(p[0]))
         raise ConfigError("\nkubelint: error: ".join(f"{where}: {text}" for where, text in ordered))
     _remember(digest)
+
+
+def _glob_problems(data: Mapping[str, Any], locator: _Locator) -> list[tuple[str, str]]:
+    """Return (where, message) for each `exclude` entry that is not a valid glob."""
+    from kubelint.exclude import GlobError, compile_pattern
+
+    entries = data.get("exclude")
+    problems: list[tuple[str, str]] = []
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        if not isinstance(entry, str):
+            continue  # the schema reports it
+        try:
+            compile_pattern(entry)
+        except GlobError as exc:
+            path: JsonPath = ("exclude", index)
+            problems.append((locator.where(path), f"{format_path(path)}: {exc}"))
+    return problems
 
 
 def _line_of(where: str) -> int:

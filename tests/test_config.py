@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kubelint import config
 from kubelint.cli import main
 
 POD = """\
@@ -247,3 +248,62 @@ def test_every_configuration_error_is_reported_in_file_order(
     assert [line.split(": ")[2].split(":")[-1] for line in lines] == ["1", "2", "3"]
     assert all(line.startswith("kubelint: error: ") for line in lines)
     assert "exclude: expected array" in lines[0] and "fail-level" in lines[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            'exclude:\n  - charts/\n  - "[z-a]"\n',
+            ".kubelint.yaml:3: exclude[1]: '[z-a]' is not a valid glob: the range z-a in [z-a] "
+            "is reversed (write a-z)",
+        ),
+        (
+            "select: [bare-pod]\nexclude: ['[!]']\n",
+            ".kubelint.yaml:2: exclude[0]: '[!]' is not a valid glob: [!] is an empty character "
+            "class",
+        ),
+        (
+            "exclude:\n  - '!deploy/[9-0]/'\n",
+            ".kubelint.yaml:2: exclude[0]: '!deploy/[9-0]/' is not a valid glob: the range 9-0",
+        ),
+    ],
+)
+def test_invalid_exclude_glob_is_exit_2_naming_file_line_and_pattern(
+    project: Path, text: str, message: str
+) -> None:
+    (project / ".kubelint.yaml").write_text(text)
+    for args in (["check", "."], ["check", "pod.yaml"]):
+        code, out, err = run_cli(*args)
+        assert (code, out) == (2, ""), err
+        assert err.startswith("kubelint: error: ") and message in err, err
+        assert "Traceback" not in err
+
+
+def test_invalid_exclude_glob_in_pyproject_and_among_other_errors(project: Path) -> None:
+    (project / "pyproject.toml").write_text('[tool.kubelint]\nexclude = ["ok/", "a[]"]\n')
+    code, _, err = run_cli("check", ".")
+    assert code == 2
+    assert "pyproject.toml:2: exclude[1]: 'a[]' is not a valid glob: [] is an empty" in err
+    (project / "pyproject.toml").unlink()
+    (project / ".kubelint.yaml").write_text(
+        "fail-level: sometimes\nexclude:\n  - 3\n  - '[z-a]'\nrules: {bare-pod: loud}\n"
+    )
+    code, _, err = run_cli("check", ".")
+    lines = err.splitlines()
+    assert code == 2
+    assert [line.split(": ")[2].rsplit(":", 1)[1] for line in lines] == ["1", "3", "4", "5"]
+    assert "exclude[0]: expected string, got 3" in lines[1]
+    assert "exclude[1]: '[z-a]' is not a valid glob" in lines[2]
+
+
+def test_an_invalid_glob_is_reported_even_when_the_file_was_valid_before(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The cache of valid configurations must not hide a glob error: a file remembered as
+    # valid by an older kubelint (which let the glob through to a traceback) is checked again.
+    (project / ".kubelint.yaml").write_text("exclude: ['[z-a]']\n")
+    monkeypatch.setattr(config, "_validated_before", lambda digest: True)
+    code, _, err = run_cli("check", ".")
+    assert code == 2
+    assert ".kubelint.yaml:1: exclude[0]: '[z-a]' is not a valid glob" in err
