@@ -1,4 +1,4 @@
-"""Find the files to lint: recursive, deterministic, regular files only, no symlink loops."""
+"""Find the files to lint: recursive, sorted, regular files only, symlinks kept inside the tree."""
 
 from __future__ import annotations
 
@@ -24,9 +24,21 @@ class Target:
     path: Path | None
 
 
+def display_name(text: str) -> str:
+    """Return a file name as valid Unicode: bytes that are not UTF-8 become `\\xff` escapes.
+
+    Python decodes such bytes of a file name to lone surrogates, which no report can encode.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text
+
+
 def _display(path: Path) -> str:
     text = os.path.normpath(str(path))
-    return text.replace(os.sep, "/")
+    return display_name(text.replace(os.sep, "/"))
 
 
 Exclude = Callable[[Path], bool]
@@ -36,7 +48,22 @@ def _never(path: Path) -> bool:
     return False
 
 
-def _walk(root: Path, seen: set[tuple[int, int]], exclude: Exclude = _never) -> Iterator[Target]:
+def _inside(path: Path, boundary: str) -> bool:
+    """Return True when `path`, symlinks resolved, is `boundary` or lies below it."""
+    real = os.path.realpath(path)
+    return real == boundary or real.startswith(boundary.rstrip(os.sep) + os.sep)
+
+
+def _walk(
+    root: Path, seen: set[tuple[int, int]], exclude: Exclude = _never, boundary: str = ""
+) -> Iterator[Target]:
+    """Yield the manifests under `root`; symlinks are followed only to places inside `boundary`.
+
+    A pull request can add `creds.yaml -> ~/.aws/credentials`: followed, a parse error's code
+    frame would print the secret into the CI log. `boundary` is the resolved directory named on
+    the command line.
+    """
+    boundary = boundary or os.path.realpath(root)
     try:
         st = root.stat()
     except OSError:
@@ -56,14 +83,14 @@ def _walk(root: Path, seen: set[tuple[int, int]], exclude: Exclude = _never) -> 
         if entry.name.startswith(".") or (chart and entry.name == "templates"):
             continue
         path = Path(entry.path)
-        if exclude(path):
+        if exclude(path) or (entry.is_symlink() and not _inside(path, boundary)):
             continue
         try:
             mode = path.stat().st_mode
         except OSError:
             continue  # A dangling symlink.
         if stat.S_ISDIR(mode):
-            yield from _walk(path, seen, exclude)
+            yield from _walk(path, seen, exclude, boundary)
         elif stat.S_ISREG(mode) and entry.name.lower().endswith(EXTENSIONS):
             yield Target(_display(path), path)
 
@@ -81,7 +108,7 @@ def discover(
     seen_files: set[str] = set()
     for raw in paths:
         if raw == STDIN:
-            targets.append(Target(stdin_name, None))
+            targets.append(Target(display_name(stdin_name), None))
             continue
         path = Path(raw)
         try:

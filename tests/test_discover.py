@@ -146,12 +146,16 @@ def test_mutual_symlink_loop(tree: Path) -> None:
     assert names(discover(["p"])) == ["p/a.yaml"]
 
 
-def test_symlinked_directory_and_file_are_followed(tree: Path) -> None:
-    write(tree / "real/a.yaml")
-    (tree / "d").mkdir()
-    (tree / "d/link").symlink_to("../real")
-    (tree / "d/file.yaml").symlink_to("../real/a.yaml")
-    assert names(discover(["d"])) == ["d/file.yaml", "d/link/a.yaml"]
+def test_symlinks_inside_the_tree_are_followed_once(tree: Path) -> None:
+    write(tree / "d/real/a.yaml")
+    (tree / "d/link").symlink_to("real")
+    (tree / "d/file.yaml").symlink_to("real/a.yaml")
+    (tree / "d/sub").mkdir()
+    (tree / "d/sub/back.yaml").symlink_to("../real/a.yaml")
+    (tree / "d/sub/abs").symlink_to(tree / "d/real")
+    # The directory is walked once, by its first route in sorted order (d/link before
+    # d/real); file symlinks are read under their own names, as before.
+    assert names(discover(["d"])) == ["d/file.yaml", "d/link/a.yaml", "d/sub/back.yaml"]
 
 
 def test_dangling_symlinks_are_ignored(tree: Path) -> None:
@@ -319,3 +323,95 @@ def test_stdin_subprocess(tree: Path) -> None:
     assert proc.returncode == 1, proc.stderr
     (finding,) = json.loads(proc.stdout)["findings"]
     assert (finding["file"], finding["line"], finding["column"]) == ("from/pipe.yaml", 10, 7)
+
+
+# Symlinks out of the tree: a pull request can add `creds.yaml -> ~/.aws/credentials`, and a
+# parse error's code frame would print the target's lines into the CI log.
+
+SECRET = "AKIA0UTSIDE0SECRET"
+CREDENTIALS = f"[default]\naws_access_key_id = {SECRET}\naws_secret_access_key = {SECRET}\n"
+
+
+@pytest.fixture()
+def outside(tree: Path) -> Path:
+    """A repository `repo/` with one manifest, beside files that are not part of it."""
+    write(tree / "repo/ok.yaml")
+    write(tree / "outside/credentials", CREDENTIALS)
+    write(tree / "outside/dir/x.yaml", f"# {SECRET}\n{CREDENTIALS}")
+    return tree
+
+
+REPORT_FORMATS = ["text", "json", "sarif", "github"]
+
+
+def test_file_symlink_out_of_the_tree_is_skipped(outside: Path) -> None:
+    (outside / "repo/creds.yaml").symlink_to("../outside/credentials")
+    (outside / "repo/absolute.yaml").symlink_to(outside / "outside/credentials")
+    assert names(discover(["repo"])) == ["repo/ok.yaml"]
+    for fmt in REPORT_FORMATS:
+        code, out, err = run_cli("check", "repo", "--format", fmt)
+        assert code == 1, err
+        assert SECRET not in out + err, fmt
+        assert "creds.yaml" not in out + err and "absolute.yaml" not in out + err, fmt
+    _, out, _ = run_cli("check", "repo", "--format", "json")
+    assert json.loads(out)["summary"]["files"] == 1
+
+
+def test_a_symlink_named_on_the_command_line_is_read(outside: Path) -> None:
+    (outside / "repo/creds.yaml").symlink_to("../outside/credentials")
+    assert names(discover(["repo/creds.yaml"])) == ["repo/creds.yaml"]
+    # Named explicitly, it is read wherever it points: the code frame shows its line, which is
+    # what the test above would see if walking followed the link.
+    code, out, _ = run_cli("check", "repo/creds.yaml")
+    assert code == 1
+    assert f"aws_access_key_id = {SECRET}" in out
+
+
+def test_a_symlinked_directory_named_on_the_command_line_is_walked(outside: Path) -> None:
+    (outside / "repo/vendor").symlink_to("../outside/dir")
+    assert names(discover(["repo/vendor"])) == ["repo/vendor/x.yaml"]
+
+
+def test_directory_symlink_out_of_the_tree_is_skipped(outside: Path) -> None:
+    (outside / "repo/vendor").symlink_to("../outside/dir")
+    (outside / "repo/sub").mkdir()
+    (outside / "repo/sub/top").symlink_to("../..")  # the parent of the tree: outside too
+    (outside / "repo/sub/root").symlink_to("/")
+    assert names(discover(["repo"])) == ["repo/ok.yaml"]
+    for fmt in REPORT_FORMATS:
+        code, out, err = run_cli("check", "repo", "--format", fmt)
+        assert code == 1, err
+        assert SECRET not in out + err, fmt
+
+
+def test_dot_dot_targets_are_judged_where_they_resolve(outside: Path) -> None:
+    write(outside / "repo/real/a.yaml")
+    (outside / "repo/a/b").mkdir(parents=True)
+    (outside / "repo/a/b/out.yaml").symlink_to("../../../outside/credentials")
+    (outside / "repo/a/b/deep.yaml").symlink_to("../../real/../../outside/dir/x.yaml")
+    (outside / "repo/a/b/back.yaml").symlink_to("../../../repo/real/a.yaml")  # out and in again
+    (outside / "repo/a/b/up").symlink_to("../../../outside")
+    assert names(discover(["repo"])) == ["repo/a/b/back.yaml", "repo/ok.yaml", "repo/real/a.yaml"]
+
+
+def test_the_boundary_is_the_directory_named_on_the_command_line(outside: Path) -> None:
+    (outside / "repo/sub").mkdir()
+    (outside / "repo/sub/sibling.yaml").symlink_to("../ok.yaml")
+    assert names(discover(["repo"])) == ["repo/ok.yaml", "repo/sub/sibling.yaml"]
+    assert names(discover(["repo/sub"])) == []
+
+
+def test_symlink_chains_are_judged_by_their_last_target(outside: Path) -> None:
+    write(outside / "repo/real/a.yaml")
+    # Leaves the tree and comes back: what is read is inside the tree.
+    (outside / "outside/hop.yaml").symlink_to("../repo/real/a.yaml")
+    (outside / "repo/hop.yaml").symlink_to("../outside/hop.yaml")
+    (outside / "outside/hopdir").symlink_to("../repo/real")
+    (outside / "repo/hopdir").symlink_to("../outside/hopdir")
+    # Stays inside for a step, then leaves: skipped, and so is the link to the link.
+    (outside / "repo/two.yaml").symlink_to("../outside/credentials")
+    (outside / "repo/one.yaml").symlink_to("two.yaml")
+    assert names(discover(["repo"])) == ["repo/hop.yaml", "repo/hopdir/a.yaml", "repo/ok.yaml"]
+    for fmt in REPORT_FORMATS:
+        _, out, err = run_cli("check", "repo", "--format", fmt)
+        assert SECRET not in out + err, fmt
