@@ -8,11 +8,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
 from kubelint import __version__
 
 if TYPE_CHECKING:
+    from kubelint.options import Prepared
+    from kubelint.outputs import GuardedStream
     from kubelint.registry import Registry
 
 EXIT_OK = 0
@@ -149,9 +151,10 @@ def _use_color(choice: str, stream: TextIO) -> bool:
 
 def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from kubelint.baseline import BaselineError, read_baseline, write_baseline
+    from kubelint.exclude import Excluder
     from kubelint.model import Severity
     from kubelint.options import Flags, SetupError, prepare
-    from kubelint.outputs import OutputError, in_github_actions, pair, write_reports
+    from kubelint.outputs import OutputError, in_github_actions, pair, refuse_inputs, write_reports
     from kubelint.progress import progress_bar
     from kubelint.reporters import ReportOptions
     from kubelint.run import RunOptions, ordered_inputs, run
@@ -179,6 +182,12 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         registry = prepared.registry
         formats = args.format or (["text", "github"] if in_github_actions() else ["text"])
         destinations = pair(formats, args.output or [], list(registry.reporters))
+        refuse_inputs(
+            destinations,
+            _read_files(prepared),
+            [Path(p) for p in [*args.paths, args.context or ""] if p and Path(p).is_dir()],
+            Excluder.create(prepared.config.root, prepared.config.exclude).excluded,
+        )
         reading = prepared.baseline is not None and not args.write_baseline
         recorded = read_baseline(prepared.baseline) if reading and prepared.baseline else None
     except (SetupError, OutputError, BaselineError) as exc:
@@ -203,17 +212,16 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             raise UsageError(str(exc)) from None
         stderr.write(f"kubelint: recorded {count} finding(s) in {args.write_baseline}\n")
         return EXIT_USAGE if registry.errors else EXIT_OK
-    try:
-        write_reports(
-            result,
-            destinations,
-            registry.reporters,
-            stdout,
-            ReportOptions(stderr=stderr, statistics=args.statistics),
-            color=_use_color(args.color, stdout),
-        )
-    except OutputError as exc:
-        raise UsageError(str(exc)) from None
+    unwritten = write_reports(
+        result,
+        destinations,
+        registry.reporters,
+        stdout,
+        ReportOptions(stderr=stderr, statistics=args.statistics),
+        color=_use_color(args.color, stdout),
+    )
+    for message in unwritten:
+        stderr.write(f"kubelint: error: {message}\n")
     threshold = Severity.parse(prepared.fail_level)
     failed = any(f.severity >= threshold and not f.suppressed for f in result.findings)
     for path in _empty_paths(args.paths, result.object_files):
@@ -221,9 +229,19 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if prepared.fail_if_no_objects and not result.summary.resources:
         stderr.write("kubelint: error: no Kubernetes object was read (--fail-if-no-objects)\n")
         failed = True
-    if registry.errors:
+    if registry.errors or unwritten:
         return EXIT_USAGE
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _read_files(prepared: Prepared) -> list[Path]:
+    """Return the files a run reads, which no report may overwrite."""
+    files = [t.path for t in [*prepared.targets, *prepared.context] if t.path is not None]
+    if prepared.config.path is not None:
+        files.append(prepared.config.path)
+    if prepared.baseline is not None:
+        files.append(prepared.baseline)
+    return files
 
 
 def _empty_paths(paths: Sequence[str], object_files: frozenset[str]) -> list[str]:
@@ -286,15 +304,55 @@ def main(
     argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
     """Run kubelint with `argv` and return the exit code."""
+    from kubelint.outputs import GuardedStream
+
     # kubelint builds no reference cycles worth collecting: start-up (module imports, dataclass
     # and regex creation) and the run would otherwise pay for repeated generation-0 scans.
     collecting = gc.isenabled()
     gc.disable()
+    # A full disk, a closed descriptor or a reader gone away is recorded, not raised mid-report.
+    out = GuardedStream(stdout or sys.stdout)
+    err = GuardedStream(stderr or sys.stderr)
     try:
-        return _main(argv, stdout or sys.stdout, stderr or sys.stderr)
+        code = _main(argv, cast("TextIO", out), cast("TextIO", err))
     finally:
         if collecting:
             gc.enable()
+    return _finish(code, out, err)
+
+
+def _finish(code: int, out: GuardedStream, err: GuardedStream) -> int:
+    """Return the exit code once standard output is flushed: 2 when the report was not written."""
+    out.flush()
+    if out.failure is not None:
+        # A reader that left (`| head`) asked for no more: say nothing, as cat and grep do.
+        if not out.broken_pipe:
+            reason = out.failure.strerror or str(out.failure)
+            err.write(f"kubelint: error: cannot write the report to stdout: {reason}\n")
+        if code != EXIT_INTERNAL:
+            code = EXIT_USAGE
+    err.flush()
+    for stream, standard in ((out, sys.stdout), (err, sys.stderr)):
+        if stream.failure is not None and stream.stream is standard:
+            _discard(standard)
+    return code
+
+
+def _discard(standard: TextIO | None) -> None:
+    """Point a failed standard stream at the null device, so interpreter exit cannot retry it."""
+    if standard is None:
+        return
+    try:
+        fd = standard.fileno()
+        null = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError):
+        return
+    try:
+        os.dup2(null, fd)
+    except OSError:
+        pass
+    finally:
+        os.close(null)
 
 
 def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
@@ -315,8 +373,6 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     except UsageError as exc:
         err.write(f"kubelint: error: {exc}\n")
         return EXIT_USAGE
-    except BrokenPipeError:
-        return EXIT_OK
     except Exception as exc:  # a crash must never look like a clean run
         import traceback
 
