@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
 from kubelint import __version__
+from kubelint.display import notice
 
 if TYPE_CHECKING:
     from kubelint.options import Prepared
@@ -210,7 +211,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             count = write_baseline(Path(args.write_baseline), result.findings)
         except BaselineError as exc:
             raise UsageError(str(exc)) from None
-        stderr.write(f"kubelint: recorded {count} finding(s) in {args.write_baseline}\n")
+        stderr.write(notice(f"kubelint: recorded {count} finding(s) in {args.write_baseline}"))
         return EXIT_USAGE if registry.errors else EXIT_OK
     unwritten = write_reports(
         result,
@@ -221,13 +222,15 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         color=_use_color(args.color, stdout),
     )
     for message in unwritten:
-        stderr.write(f"kubelint: error: {message}\n")
+        stderr.write(notice(f"kubelint: error: {message}"))
     threshold = Severity.parse(prepared.fail_level)
     failed = any(f.severity >= threshold and not f.suppressed for f in result.findings)
     for path in _empty_paths(args.paths, result.object_files):
-        stderr.write(f"kubelint: warning: no Kubernetes object found in {_printable(path)}\n")
+        stderr.write(notice(f"kubelint: warning: no Kubernetes object found in {path}"))
     if prepared.fail_if_no_objects and not result.summary.resources:
-        stderr.write("kubelint: error: no Kubernetes object was read (--fail-if-no-objects)\n")
+        stderr.write(
+            notice("kubelint: error: no Kubernetes object was read (--fail-if-no-objects)")
+        )
         failed = True
     if registry.errors or unwritten:
         return EXIT_USAGE
@@ -260,15 +263,10 @@ def _empty_paths(paths: Sequence[str], object_files: frozenset[str]) -> list[str
     return out
 
 
-def _printable(text: str) -> str:
-    """Show a path with its control characters escaped, so it cannot drive the terminal."""
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
-
-
 def _plugin_errors(registry: Registry, stderr: TextIO) -> int:
     """Print plugin errors; return the exit code they imply."""
     for error in registry.errors:
-        stderr.write(f"kubelint: error: plugin {error.plugin}: {error.message}\n")
+        stderr.write(notice(f"kubelint: error: plugin {error.plugin}: {error.message}"))
     return EXIT_USAGE if registry.errors else EXIT_OK
 
 
@@ -328,7 +326,7 @@ def _finish(code: int, out: GuardedStream, err: GuardedStream) -> int:
         # A reader that left (`| head`) asked for no more: say nothing, as cat and grep do.
         if not out.broken_pipe:
             reason = out.failure.strerror or str(out.failure)
-            err.write(f"kubelint: error: cannot write the report to stdout: {reason}\n")
+            err.write(notice(f"kubelint: error: cannot write the report to stdout: {reason}"))
         if code != EXIT_INTERNAL:
             code = EXIT_USAGE
     err.flush()
@@ -371,11 +369,11 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
         parser.print_help(out)
         return EXIT_USAGE
     except UsageError as exc:
-        err.write(f"kubelint: error: {exc}\n")
+        err.write(notice(f"kubelint: error: {exc}"))
         return EXIT_USAGE
     except Exception as exc:  # a crash must never look like a clean run
         import traceback
 
-        err.write(traceback.format_exc())
-        err.write(f"kubelint: internal error: {exc!r}; please report this\n")
+        err.write(notice(traceback.format_exc().rstrip("\n")))
+        err.write(notice(f"kubelint: internal error: {exc!r}; please report this"))
         return EXIT_INTERNAL

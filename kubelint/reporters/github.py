@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import TextIO
 
+from kubelint.display import escape_controls
 from kubelint.model import Finding, RunResult, Severity
 from kubelint.reporters import ReportOptions
 
@@ -15,8 +16,13 @@ SHOWN_PER_LEVEL = 10
 
 
 def escape_data(text: str) -> str:
-    """Escape a command's message as GitHub's toolkit does (%, CR, LF)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a command's message as GitHub's toolkit does (%, CR, LF), and other controls.
+
+    The step log renders ANSI sequences, so ESC and the other controls are then shown as
+    `\\x1b`: a runner decodes `%0A` inside the message, never as the start of a command.
+    """
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escape_controls(text)
 
 
 def escape_property(text: str) -> str:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import TextIO
 
+from kubelint.display import escape_controls
+from kubelint.display import safe_line as _safe
 from kubelint.model import Finding, RunResult, Severity
 from kubelint.reporters import ReportOptions
 
@@ -28,6 +29,11 @@ class _Lines:
         return lines
 
 
+def _shown(text: str) -> str:
+    """Return source text as a code frame shows it: tabs expanded, controls escaped."""
+    return escape_controls(text.replace("\t", " " * _TAB))
+
+
 def _snippet(lines: list[str], finding: Finding) -> list[str]:
     """Return the offending source line and a caret line under the finding's columns."""
     if not lines:
@@ -35,19 +41,25 @@ def _snippet(lines: list[str], finding: Finding) -> list[str]:
     index = finding.span.line - 1
     if not 0 <= index < len(lines):
         return []
-    line = lines[index].replace("\t", " " * _TAB)
-    if len(line) > 200:
+    raw = lines[index]
+    if len(raw) > 200:
         return []
     start = finding.span.column - 1
     if finding.span.end_line == finding.span.line:
-        width = max(1, finding.span.end_column - finding.span.column)
+        end = max(start + 1, finding.span.end_column - 1)
     else:
         # A span over several lines (a list item): underline its first line, not a comment.
-        rest = line[start:]
+        rest = raw[start:]
         comment = rest.find(" #")
-        width = max(1, len((rest[:comment] if comment >= 0 else rest).rstrip()))
+        end = start + max(1, len((rest[:comment] if comment >= 0 else rest).rstrip()))
+    # The caret is placed under the text as shown: a tab or an escape is wider than one column.
+    offset = len(_shown(raw[:start]))
+    width = max(1, len(_shown(raw[start:end])))
     gutter = str(finding.span.line)
-    return [f" {gutter} | {line}", f" {' ' * len(gutter)} | {' ' * start}{'^' * width}"]
+    return [
+        f" {gutter} | {_shown(raw)}",
+        f" {' ' * len(gutter)} | {' ' * offset}{'^' * width}",
+    ]
 
 
 def summary_line(result: RunResult) -> str:
@@ -142,7 +154,7 @@ class TextReporter:
             )
             lines.extend(_safe(line) for line in _snippet(source.of(finding.file), finding))
         lines.append(summary_line(result))
-        lines.extend(top_rules(result))
+        lines.extend(_safe(line) for line in top_rules(result))
         stream.write("\n".join(lines) + "\n")
 
     def _render_rich(self, result: RunResult, stream: TextIO) -> None:
@@ -164,7 +176,7 @@ class TextReporter:
             ):
                 lines.append(f"{style}{_safe(snippet)}{_RESET}")
         lines.append(f"{_BOLD}{summary_line(result)}{_RESET}")
-        lines.extend(top_rules(result))
+        lines.extend(_safe(line) for line in top_rules(result))
         stream.write("\n".join(lines) + "\n")
 
 
@@ -174,10 +186,3 @@ _DIM = "\x1b[2m"
 _RED = "\x1b[31m"
 _CYAN = "\x1b[36m"
 _SEVERITY = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "info": "\x1b[1;34m"}
-# C0 and C1 control characters (ESC among them) are shown escaped, never sent to the terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-
-
-def _safe(text: str) -> str:
-    """Return `text` with every control character written as an escape (`\\x1b`)."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
