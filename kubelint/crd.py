@@ -22,7 +22,8 @@ _IMPLICIT = {
 
 
 def _with_implicit(schema: dict[str, Any]) -> dict[str, Any]:
-    properties = dict(schema.get("properties") or {})
+    raw = schema.get("properties")
+    properties = dict(raw) if isinstance(raw, dict) else {}
     for key, value in _IMPLICIT.items():
         properties.setdefault(key, value)
     return {**schema, "properties": properties}
@@ -50,6 +51,44 @@ def _closed(schema: Any) -> Any:
     # allOf, anyOf, oneOf and not only add value validations to a structural schema; their
     # branches list some fields, never all, so closing them would reject valid objects.
     return out
+
+
+def malformed(schema: Any, depth: int = 0) -> bool:
+    """Return True when a CRD schema is not a structural schema the API server would accept.
+
+    Such a CRD is rejected (schema-validation reports it on the CRD), so no custom resource of
+    it can exist: judging them against a half-read schema would only invent findings.
+    """
+    if not isinstance(schema, dict):
+        return True
+    if depth > 200:
+        return False  # the YAML composer bounds nesting; this only bounds the walk
+    kind = schema.get("type")
+    required = schema.get("required")
+    if (
+        (kind is not None and not isinstance(kind, str))
+        or ("$ref" in schema and not isinstance(schema["$ref"], str))
+        or (required is not None and not isinstance(required, list))
+        or any(not isinstance(r, str) for r in required or ())
+    ):
+        return True
+    properties = schema.get("properties")
+    if properties is not None:
+        if not isinstance(properties, dict):
+            return True
+        if any(malformed(sub, depth + 1) for sub in properties.values()):
+            return True
+    for key in ("items", "additionalProperties", "not"):
+        sub = schema.get(key)
+        if isinstance(sub, dict) and malformed(sub, depth + 1):
+            return True
+    for key in ("oneOf", "anyOf", "allOf"):
+        branches = schema.get(key)
+        if branches is not None and (
+            not isinstance(branches, list) or any(malformed(b, depth + 1) for b in branches)
+        ):
+            return True
+    return False
 
 
 def crd_schemas(crd: dict[str, Any]) -> Iterator[tuple[GVK, dict[str, Any]]]:
@@ -126,6 +165,8 @@ class CustomSchemas:
         # Who rejects an object that fails the schema, for messages.
         self.judges: dict[GVK, str] = {}
         self.schemas: dict[GVK, list[dict[str, Any]]] = {}
+        # Kinds whose only schemas are malformed: the API server rejects their CRDs.
+        self.rejected: set[GVK] = set()
 
     def add(self, gvk: GVK, schema: dict[str, Any], judge: str = CRD_JUDGE) -> None:
         """Compile one schema; a kind defined twice differently must fail both to be wrong.
@@ -133,6 +174,9 @@ class CustomSchemas:
         Projects ship variants of one CRD (a full and a minimal schema): kubelint cannot know
         which the cluster has, so it reports only what every variant rejects.
         """
+        if malformed(schema):
+            self.rejected.add(gvk)
+            return
         seen = self.schemas.setdefault(gvk, [])
         if schema in seen:
             return
@@ -165,3 +209,8 @@ class CustomSchemas:
             if key in self.checks:
                 return self.checks[key], self.judges[key]
         return None
+
+    def is_rejected(self, api_version: str, kind: str) -> bool:
+        """Return True when the only schemas of this kind come from CRDs the API server rejects."""
+        group, _, version = api_version.rpartition("/")
+        return (group, version, kind) in self.rejected

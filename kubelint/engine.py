@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubelint.config import RuleSetting
+from kubelint.display import bound_message
 from kubelint.load import LoadProblem
 from kubelint.model import (
     Finding,
@@ -219,11 +220,40 @@ class Engine:
         """Run cross-resource rules over every kept resource, in read order."""
         findings: list[Finding] = []
         for rule in self._set_rules:
-            assert rule.check_set is not None
             view = [r for r in self._kept if rule.wants(r)]
             try:
-                for resource, violation in rule.check_set(view, rule.params):
-                    findings.append(self.finding(rule.id, resource, violation))
+                findings.extend(self._run_set(rule, view))
+            except Exception as exc:
+                findings.extend(self._isolated(rule, view, exc))
+        return findings
+
+    def _run_set(self, rule: ActiveRule, view: list[Resource]) -> list[Finding]:
+        assert rule.check_set is not None
+        return [self.finding(rule.id, r, v) for r, v in rule.check_set(view, rule.params)]
+
+    def _isolated(self, rule: ActiveRule, view: list[Resource], first: Exception) -> list[Finding]:
+        """Rerun a failed cross-resource rule without the objects it fails on alone.
+
+        One malformed object must not take the rule's findings on every other file with it:
+        each object that fails by itself gets an internal-error finding at its position, and
+        the rule runs again on the rest. Only a failure that no single object explains is
+        reported for the whole run.
+        """
+        failing: list[tuple[Resource, Exception]] = []
+        for resource in view:
+            try:
+                self._run_set(rule, [resource])
+            except Exception as exc:
+                failing.append((resource, exc))
+        if len(failing) == len(view) and len(view) != 1:
+            # No one object's fault: the rule fails on every object, so one error for the run.
+            return [self._internal_error(rule.id, None, failing[0][1] if failing else first)]
+        bad = {id(resource) for resource, _ in failing}
+        findings = [self._internal_error(rule.id, r, exc) for r, exc in failing]
+        rest = [r for r in view if id(r) not in bad]
+        if rest:
+            try:
+                findings.extend(self._run_set(rule, rest))
             except Exception as exc:
                 findings.append(self._internal_error(rule.id, None, exc))
         return findings
@@ -238,7 +268,7 @@ class Engine:
         return Finding(
             rule=rule_id,
             severity=severity,
-            message=violation.message,
+            message=bound_message(violation.message),
             file=resource.file,
             span=span,
             resource=ref,
@@ -249,7 +279,7 @@ class Engine:
 
     def _internal_error(self, rule_id: str, resource: Resource | None, exc: Exception) -> Finding:
         where = resource.ref.describe() if resource is not None else "the resource set"
-        message = f"rule {rule_id} failed on {where}: {type(exc).__name__}: {exc}"
+        message = bound_message(f"rule {rule_id} failed on {where}: {type(exc).__name__}: {exc}")
         if resource is None:
             return Finding(
                 INTERNAL_ERROR,
@@ -278,7 +308,7 @@ class Engine:
         return Finding(
             rule=problem.rule,
             severity=self._severity_of.get(problem.rule, problem.severity),
-            message=problem.message,
+            message=bound_message(problem.message),
             file=file,
             span=problem.span,
             fingerprint=fingerprint(

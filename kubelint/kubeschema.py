@@ -99,7 +99,10 @@ class SchemaSet:
         if not isinstance(schema, dict):
             return _accept  # not a schema object; no structural CRD has one
         if "$ref" in schema:
-            return self._ref(schema["$ref"].rsplit("/", 1)[-1])
+            ref = schema["$ref"]
+            # A CRD with a malformed $ref is rejected by the API server (and reported on the
+            # CRD); its custom resources cannot exist, so they are not judged.
+            return self._ref(ref.rsplit("/", 1)[-1]) if isinstance(ref, str) else _accept
         if schema.get("x-kubernetes-preserve-unknown-fields") and "properties" not in schema:
             return _accept
         one_of = schema.get("oneOf")
@@ -116,8 +119,11 @@ class SchemaSet:
             types = ("integer", "string")
         if types and schema.get("nullable"):
             types = (*types, "null")
+        types = tuple(t for t in types if isinstance(t, str))  # a malformed CRD may say [{}]
         tests = tuple(_PYTHON[t] for t in types if t in _PYTHON)
         enum = schema.get("enum")
+        if not isinstance(enum, list):
+            enum = None
         raw_properties = schema.get("properties")
         if not isinstance(raw_properties, dict):
             raw_properties = {}
@@ -127,10 +133,12 @@ class SchemaSet:
         closed = extra is False and not schema.get("x-kubernetes-preserve-unknown-fields")
         # The API server applies defaults before it validates: a defaulted field is never
         # missing.
+        raw_required = schema.get("required")
         required = tuple(
             key
-            for key in schema.get("required") or ()
-            if not (isinstance(raw_properties.get(key), dict) and "default" in raw_properties[key])
+            for key in (raw_required if isinstance(raw_required, list) else ())
+            if isinstance(key, str)
+            and not (isinstance(raw_properties.get(key), dict) and "default" in raw_properties[key])
         )
         items = schema.get("items")
         item_check = self._compile(items) if isinstance(items, dict) else None
@@ -173,9 +181,9 @@ def _accept(value: Any, path: JsonPath, out: list[Problem]) -> None:
 def _one_of(branches: list[Check], schemas: list[dict[str, Any]]) -> Check:
     names: list[str] = []
     for schema in schemas:
-        kind = schema.get("type")
+        kind = schema.get("type") if isinstance(schema, dict) else None
         for t in kind if isinstance(kind, list) else [kind]:
-            if t and t != "null" and t not in names:
+            if isinstance(t, str) and t and t != "null" and t not in names:
                 names.append(t)
 
     def check(value: Any, path: JsonPath, out: list[Problem]) -> None:

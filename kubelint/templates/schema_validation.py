@@ -185,7 +185,8 @@ def check_custom(
     for directory in params.get("schema_dirs") or ():
         custom.add_directory(Path(directory))
     custom.add_crds(resources)
-    reported: set[tuple[str, str]] = set()
+    # One "no schema" note per kind, on its first object in file order (not argument order).
+    unknown: dict[tuple[str, str], Resource] = {}
     for resource in resources:
         if resource.kind == "CustomResourceDefinition":
             continue
@@ -196,19 +197,27 @@ def check_custom(
                 yield resource, violation
             continue
         key = (resource.api_version, resource.kind)
-        if key not in reported:
-            reported.add(key)
-            yield (
-                resource,
-                Violation(
-                    ("kind",),
-                    f"no schema for {resource.api_version} {resource.kind} in Kubernetes "
-                    f"{version}: objects of this kind are not validated (add its "
-                    "CustomResourceDefinition to the linted files or to --schema-dir)",
-                    sub_id="no-schema",
-                    severity=Severity.INFO,
-                ),
+        first = unknown.get(key)
+        if first is None or (resource.file, resource.document) < (first.file, first.document):
+            unknown[key] = resource
+    for (api_version, kind), resource in unknown.items():
+        if custom.is_rejected(api_version, kind):
+            why = (
+                "its CustomResourceDefinition has a malformed schema, which the API server "
+                "rejects; see the findings on it"
             )
+        else:
+            why = "add its CustomResourceDefinition to the linted files or to --schema-dir"
+        yield (
+            resource,
+            Violation(
+                ("kind",),
+                f"no schema for {api_version} {kind} in Kubernetes {version}: objects of this "
+                f"kind are not validated ({why})",
+                sub_id="no-schema",
+                severity=Severity.INFO,
+            ),
+        )
 
 
 TEMPLATES = [
