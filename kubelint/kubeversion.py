@@ -8,7 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 
 _DIR = re.compile(r"v(\d+)\.(\d+)\.\d+-local-strict\Z")
-_VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.\d+)?\Z")
+# Bounded digits: a version is a small number, and int() of a huge one is slow or refused.
+_VERSION = re.compile(r"v?(\d{1,9})\.(\d{1,9})(?:\.\d{1,9})?\Z")
 
 
 class KubeVersionError(Exception):

@@ -35,6 +35,10 @@ _INT64_MIN = -(2**63)
 _UINT64_MAX = 2**64 - 1
 
 
+# Past this many significant digits no base fits 64 bits: 2**64 has 64 binary digits.
+_MAX_INT_DIGITS = 64
+
+
 def _go_parse_int(text: str) -> int | None:
     """Parse like Go's strconv.ParseInt(text, 0, 64) falling back to ParseUint; None if invalid."""
     sign = 1
@@ -43,6 +47,10 @@ def _go_parse_int(text: str) -> int | None:
         sign = -1 if body[0] == "-" else 1
         body = body[1:]
     if not body:
+        return None
+    # Out of range whatever the base; bounded before int() (Python refuses 4,300+ digits).
+    significant = body[2:] if body[:2].lower() in _INT_BODY else body
+    if len(significant.lstrip("0")) > _MAX_INT_DIGITS:
         return None
     prefix = body[:2].lower()
     if prefix in _INT_BODY:
@@ -72,7 +80,7 @@ def resolve_plain(text: str) -> Any:
     first = text[0]
     if first == ".":
         if _GO_FLOAT.match(text):
-            return float(text)
+            return _go_float(text)
         return text
     if first in "+-0123456789":
         plain = text.replace("_", "")
@@ -80,8 +88,18 @@ def resolve_plain(text: str) -> Any:
         if value is not None:
             return value
         if _YAML_FLOAT.match(plain):
-            return float(plain)
+            return _go_float(plain)
     return text
+
+
+def _go_float(text: str) -> float | str:
+    """Return a float as go-yaml v2 does: out of float64's range, the scalar stays a string.
+
+    Go's ParseFloat answers ±Inf with a range error for 1e400 (and for 400 nines), and go-yaml
+    then keeps the text; Python's float() would silently give inf.
+    """
+    value = float(text)
+    return text if math.isinf(value) else value
 
 
 _STANDARD = "tag:yaml.org,2002:"
@@ -120,8 +138,14 @@ def go_key_string(value: Any) -> str | None:
             return ".nan"
         if math.isinf(value):
             return ".inf" if value > 0 else "-.inf"
+        if abs(value) > _FLOAT32_MAX:
+            # Go formats the key as float32, and such a value rounds to infinity there.
+            return "+Inf" if value > 0 else "-Inf"
         return format_go_float(value, bits=32)
     return None
+
+
+_FLOAT32_MAX = struct.unpack("f", struct.pack("I", 0x7F7FFFFF))[0]
 
 
 def _shortest_digits(value: float, bits: int) -> tuple[str, int]:

@@ -12,7 +12,8 @@ from kubelint.podsecurity.pod import LATEST, LEVELS, RESTRICTED, Version, show
 
 # The labels are stricter than the command line: "v1.N" only, as the controller's ParseVersion
 # accepts (its pattern also takes a single digit, so "v1.05" is invalid).
-_LABEL_VERSION = re.compile(r"v1\.([0-9]|[1-9][0-9]*)\Z")
+# Bounded digits: int() of a 5,000-digit minor version is refused, and no release has one.
+_LABEL_VERSION = re.compile(r"v1\.([0-9]|[1-9][0-9]{0,8})\Z")
 
 LABEL_PREFIX = "pod-security.kubernetes.io/"
 MODES = ("enforce", "warn", "audit")

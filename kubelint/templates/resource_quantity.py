@@ -63,15 +63,39 @@ def parse_quantity(value: Any) -> Fraction | str:
     match = _QUANTITY.match(value)
     if match is None:
         return _explain(value)
-    number = Fraction(match.group("number"))
-    if match.group("sign") == "-":
-        number = -number
+    digits, shift = _significant(match.group("number"))
+    sign = -1 if match.group("sign") == "-" else 1
     suffix = match.group("suffix") or ""
+    factor = 1
     if suffix in _BINARY:
-        return number * (1 << (10 * _BINARY[suffix]))
-    if suffix in _DECIMAL:
-        return number * Fraction(10) ** _DECIMAL[suffix]
-    return number * Fraction(10) ** int(suffix[1:])
+        factor = 1 << (10 * _BINARY[suffix])
+    elif suffix in _DECIMAL:
+        shift += _DECIMAL[suffix]
+    else:
+        exponent = suffix[1:].lstrip("+-").lstrip("0")
+        if len(exponent) > 18:  # Go's ParseInt(…, 10, 64) refuses it: the API server too
+            return "has an exponent out of range"
+        shift += int(suffix[1:])
+    shift = max(-_MAX_EXPONENT, min(_MAX_EXPONENT, shift))
+    return sign * Fraction(int(digits)) * factor * Fraction(10) ** shift
+
+
+# Bounds on the work per quantity: the power of ten is clamped to ±400 and only the first 60
+# significant digits of a mantissa count. Two values past a bound may compare equal (a request
+# above its limit goes unreported then); no request or limit a person writes comes near.
+_MAX_EXPONENT = 400
+_MAX_DIGITS = 60
+
+
+def _significant(number: str) -> tuple[str, int]:
+    """Return a mantissa's leading digits (at most _MAX_DIGITS) and the power of ten they lack."""
+    whole, _, fraction = number.partition(".")
+    digits = (whole + fraction).lstrip("0")
+    shift = -len(fraction)
+    if len(digits) > _MAX_DIGITS:
+        shift += len(digits) - _MAX_DIGITS
+        digits = digits[:_MAX_DIGITS]
+    return digits or "0", shift
 
 
 def _explain(text: str) -> str:
