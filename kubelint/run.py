@@ -15,6 +15,7 @@ from kubelint.engine import ActiveRule, Engine, problems_to_findings
 from kubelint.layout import build_layout, chart_problem, is_chart, is_snapshot, is_tool_config
 from kubelint.load import MAX_FILE_BYTES, LoadedFile, LoadProblem, load_bytes
 from kubelint.model import Finding, Origin, RuleMeta, RunResult, RunSummary, Span
+from kubelint.redact import Secrets, protect
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,8 @@ def _run(
     known = options.known_rules or frozenset(rule.id for rule in options.rules)
     findings: list[Finding] = []
     sources: dict[str, str] = {}
+    # Per file, the secret values no message or suppression reason may carry.
+    secrets: dict[str, Secrets] = {}
     documents = resources = 0
     order = 0
     reported: set[str] = set()
@@ -124,13 +127,7 @@ def _run(
                 findings.extend(problems_to_findings(engine, target.name, [data]))
             continue
         loaded = with_origin(load_bytes(target.name, data, order), layout.origin(target.path))
-        chart = (
-            chart_problem(target.path, loaded.text)
-            if target.path and is_chart(target.path)
-            else None
-        )
-        if chart is not None:
-            loaded = replace(loaded, problems=(*loaded.problems, chart))
+        loaded = _with_chart_note(loaded, target)
         order += len(loaded.resources)
         if not report:
             for resource in loaded.resources:
@@ -153,7 +150,7 @@ def _run(
         # Keep the text only where a report may quote it: files with findings, or whose
         # objects a cross-resource rule still holds.
         if len(findings) > before or engine.holds(target.name) or index.problems[problems_before:]:
-            sources[target.name] = loaded.text
+            _keep_source(loaded, sources, secrets)
         if progress is not None:
             progress(number + 1)
     findings.extend(f for f in engine.check_set() if f.file in reported or f.file == "<run>")
@@ -162,6 +159,7 @@ def _run(
             replace(p, severity=engine.severity(suppress.INVALID)) for p in index.problems
         )
     findings = suppress.apply(index, findings)
+    findings = [secrets[f.file].scrub(f) if f.file in secrets else f for f in findings]
     stats = None
     if options.baseline is not None:
         findings, stats = apply_baseline(findings, options.baseline, options.baseline_source)
@@ -199,6 +197,23 @@ def rule_meta(rule: ActiveRule) -> RuleMeta:
         help_markdown=rule_markdown(definition),
         help_uri=f"{DOCS_URL}/{definition.id}.md",
     )
+
+
+def _with_chart_note(loaded: LoadedFile, target: Target) -> LoadedFile:
+    """Add the note that a Helm chart's templates were not linted, on its Chart.yaml."""
+    if target.path is None or not is_chart(target.path):
+        return loaded
+    note = chart_problem(target.path, loaded.text)
+    return loaded if note is None else replace(loaded, problems=(*loaded.problems, note))
+
+
+def _keep_source(loaded: LoadedFile, sources: dict[str, str], secrets: dict[str, Secrets]) -> None:
+    """Keep a file's text for code frames, its secret values masked, and those values."""
+    unparsed = any(p.rule == "parse-error" for p in loaded.problems)
+    shown, hidden = protect(loaded.text, loaded.resources, unparsed)
+    sources[loaded.name] = shown
+    if hidden.at:
+        secrets[loaded.name] = hidden
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

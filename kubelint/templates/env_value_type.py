@@ -5,25 +5,29 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubelint.model import Resource, Violation
-from kubelint.podspec import POD_KINDS, all_containers, as_list, describe
-from kubelint.scalars import format_go_float
+from kubelint.podspec import POD_KINDS, all_containers, as_list
 from kubelint.template import Params, Template
 
 
-def _quoted(value: object) -> str:
-    """Return the string the author most likely meant, as they would quote it."""
+def _kind(value: object) -> str:
+    """Return what YAML made of a value, without the value: env values may be secret."""
     if isinstance(value, bool):
-        return '"true"' if value else '"false"'
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
     if isinstance(value, float):
-        return f'"{format_go_float(value)}"'
-    return f'"{value}"'
+        return "a float"
+    return "a list" if isinstance(value, list) else "a mapping"
 
 
-def _as_written(text: str | None) -> str | None:
-    """Return the value's source text when it can be quoted as it is, else None."""
-    if not text or any(c in text for c in "\"'\\!&*#") or text != text.strip():
-        return None
-    return text
+def _why(value: object, written: str | None) -> str:
+    """Return why YAML decoded the text so, when the spelling explains it."""
+    if isinstance(value, bool):
+        return " (YAML 1.1 reads yes, no, on, off, y and n as booleans)"
+    text = (written or "").lstrip("+-")
+    if isinstance(value, int) and len(text) > 1 and text[0] == "0" and text.isdigit():
+        return " (a leading 0 makes it octal)"
+    return ""
 
 
 def check(resource: Resource, params: Params) -> Iterator[Violation]:
@@ -37,31 +41,29 @@ def check(resource: Resource, params: Params) -> Iterator[Violation]:
                 continue
             name = entry.get("name") if isinstance(entry.get("name"), str) else f"env[{index}]"
             path = container.field_path("env", index, "value")
-            # Quote what the author wrote (`0755`, `1.10`, `on`), not what YAML made of it.
-            written = (
-                None if isinstance(value, (dict, list)) else _as_written(resource.written(path))
-            )
-            if isinstance(value, (dict, list)):
-                hint = "write the value as a string"
-            else:
-                hint = f'quote it: "{written}"' if written else f"quote it: {_quoted(value)}"
+            structured = isinstance(value, (dict, list))
+            # The value itself is never printed (an env value is where tokens end up); the
+            # hint says what to do with the text the author wrote.
             if resource.is_json:
-                what = "boolean" if isinstance(value, bool) else "number"
-                shown = "a list" if isinstance(value, list) else "a mapping"
                 kind = (
-                    shown
-                    if isinstance(value, (dict, list))
-                    else f"the JSON {what} {written or describe(value)}"
+                    _kind(value)
+                    if structured
+                    else ("a JSON boolean" if isinstance(value, bool) else "a JSON number")
                 )
                 message = (
                     f'env {name} of container "{container.name}" is {kind}, not a string; '
-                    f"the API server rejects it: {hint.replace('quote it', 'write it as a string')}"
+                    "the API server rejects it: write the value as a string"
                 )
             else:
-                note = f" (written {written})" if written and written != describe(value) else ""
+                hint = (
+                    "write the value as a string"
+                    if structured
+                    else "put the value in quotes, as written"
+                )
+                why = "" if structured else _why(value, resource.written(path))
                 message = (
-                    f'env {name} of container "{container.name}" is {describe(value)} after '
-                    f"YAML decoding{note}, not a string; the API server rejects it: {hint}"
+                    f'env {name} of container "{container.name}" is {_kind(value)} after '
+                    f"YAML decoding{why}, not a string; the API server rejects it: {hint}"
                 )
             yield Violation(path, message)
 
