@@ -14,7 +14,7 @@ from typing import Any
 
 from kubelint import __version__
 from kubelint.compose import ComposeError, compose
-from kubelint.data import cache_dir, data_dir
+from kubelint.data import Codec, data_dir, lookup, store
 from kubelint.model import JsonPath, PositionIndex, Severity, format_path
 
 CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
@@ -208,17 +208,26 @@ def _describe(error: Any) -> str:
     return str(error.message)
 
 
+def _valid(data: Any) -> bool:
+    if data is not True:
+        raise ValueError("expected true")
+    return True
+
+
+def _true(_: bool) -> bool:
+    return True
+
+
+# A configuration that validated is remembered as `true` under its content hash.
+VALID_CONFIG_CODEC: Codec[bool] = Codec("valid-config", _true, _valid)
+
+
 def _validated_before(digest: str) -> bool:
-    return (cache_dir() / "valid-config" / digest).exists()
+    return lookup(VALID_CONFIG_CODEC, digest) is True
 
 
 def _remember(digest: str) -> None:
-    try:
-        folder = cache_dir() / "valid-config"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / digest).touch()
-    except OSError:
-        pass  # A read-only home only costs the validation time again.
+    store(VALID_CONFIG_CODEC, digest, True)  # a read-only home only costs the validation again
 
 
 def validate(

@@ -10,14 +10,13 @@ with its path.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from kubelint.data import cache_dir
+from kubelint.data import Codec, cached
 from kubelint.kubeversion import schema_root
 from kubelint.model import JsonPath
 
@@ -220,10 +219,35 @@ def strip_descriptions(schema: Any) -> Any:
 _CACHE_FORMAT = 2
 
 
-def _cache_file(source: Path) -> Path:
-    stat = source.stat()
-    name = f"{source.parent.name}-{stat.st_size}-{stat.st_mtime_ns}-f{_CACHE_FORMAT}.json"
-    return cache_dir() / "schemas" / name
+def _decode_definitions(data: Any) -> dict[str, Any]:
+    """Accept cached definitions only in the shape SchemaSet reads: name to schema object."""
+    if not isinstance(data, dict):
+        raise ValueError("expected a mapping of definitions")
+    for name, schema in data.items():
+        if not isinstance(schema, dict):
+            raise ValueError(f"definition {name!r} is not a schema object")
+        gvks = schema.get("x-kubernetes-group-version-kind", [])
+        if not isinstance(gvks, list) or not all(
+            isinstance(gvk, dict) and all(isinstance(v, str) for v in gvk.values()) for gvk in gvks
+        ):
+            raise ValueError(f"definition {name!r} has a malformed group-version-kind")
+    return data
+
+
+def _same(definitions: dict[str, Any]) -> dict[str, Any]:
+    return definitions
+
+
+# The stripped definitions are JSON already; the decoder checks what SchemaSet relies on.
+SCHEMA_CODEC: Codec[dict[str, Any]] = Codec("schemas", _same, _decode_definitions)
+
+
+def _read_definitions(source: Path) -> dict[str, Any]:
+    data = json.loads(source.read_text(encoding="utf-8"))
+    definitions = strip_descriptions(data.get("$defs") or data.get("definitions") or {})
+    if not isinstance(definitions, dict):
+        raise ValueError(f"{source}: expected a mapping of definitions")
+    return definitions
 
 
 @lru_cache(maxsize=4)
@@ -238,25 +262,11 @@ def schema_set(version: str) -> SchemaSet | None:
         return None
     source = root / f"v{version}.0-local-strict" / "_definitions.json"
     try:
-        cache = _cache_file(source)
-    except OSError:
-        return None
-    try:
-        return SchemaSet(json.loads(cache.read_text(encoding="utf-8")))
-    except (OSError, ValueError):
-        pass
-    try:
-        data = json.loads(source.read_text(encoding="utf-8"))
+        definitions = cached(
+            SCHEMA_CODEC, [source], lambda: _read_definitions(source), _CACHE_FORMAT
+        )
     except (OSError, ValueError):
         return None
-    definitions = strip_descriptions(data.get("$defs") or data.get("definitions") or {})
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(definitions, separators=(",", ":")), encoding="utf-8")
-        partial.replace(cache)  # atomic: a concurrent run never reads half a file
-    except OSError:
-        pass  # a read-only home only costs the slower parse again
     return SchemaSet(definitions)
 
 

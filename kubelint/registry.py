@@ -6,14 +6,21 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from kubelint.data import cached
+from kubelint.data import Codec, cached
 from kubelint.entrypoints import entry_points
 from kubelint.hookspecs import PROJECT, KubelintSpec
-from kubelint.ruledef import Example, RuleDefinition, RuleFileError, load_rule_file
+from kubelint.ruledef import (
+    Example,
+    RuleDefinition,
+    RuleFileError,
+    SchemaCheck,
+    load_rule_file,
+    parse_rule,
+)
 
 if TYPE_CHECKING:
     from kubelint.reporters import ReporterFactory
@@ -148,6 +155,67 @@ def _reporters(pm: pluggy.PluginManager, problems: list[PluginError]) -> dict[st
     return reporters
 
 
+def _rule_data(rule: RuleDefinition) -> dict[str, Any]:
+    """Return a rule as the rule-file mapping it was parsed from, with its source."""
+    check: dict[str, Any]
+    if rule.template is not None:
+        check = {"template": rule.template, "params": dict(rule.params)}
+    elif rule.schema_check is not None:
+        spec = rule.schema_check
+        check = {
+            "schema": {"target": spec.target, "assert": dict(spec.schema), "message": spec.message}
+        }
+    else:
+        check = {"builtin": rule.builtin_kind}
+    examples = {
+        name: {
+            "manifest": ex.manifest,
+            "findings": [{"line": li, "column": co} for li, co in ex.findings],
+        }
+        for name, ex in (("bad", rule.bad), ("good", rule.good))
+        if ex is not None
+    }
+    data = {
+        "id": rule.id,
+        "title": rule.title,
+        "severity": rule.severity.label,
+        "category": rule.category,
+        "description": rule.description,
+        "rationale": rule.rationale,
+        "remediation": rule.remediation,
+        "kinds": sorted(rule.kinds) if rule.kinds is not None else None,
+        "tags": list(rule.tags),
+        "references": list(rule.references),
+        "check": check,
+        "examples": examples,
+        "enabled": rule.enabled,
+    }
+    return {"source": rule.source, "rule": data}
+
+
+def _encode_rules(rules: list[RuleDefinition]) -> list[dict[str, Any]]:
+    return [_rule_data(rule) for rule in rules]
+
+
+def _decode_rules(data: Any) -> list[RuleDefinition]:
+    """Parse cached rule mappings with the rule-file parser itself, which checks every field."""
+    if not isinstance(data, list):
+        raise ValueError("expected a list of rules")
+    rules = []
+    for item in data:
+        if not isinstance(item, dict) or not isinstance(item.get("source"), str):
+            raise ValueError("expected a rule with its source")
+        try:
+            rules.append(parse_rule(item.get("rule"), item["source"]))
+        except RuleFileError as exc:
+            raise ValueError(str(exc)) from None
+    return rules
+
+
+# Rule definitions are cached as the mappings of their rule files: data, never objects.
+RULES_CODEC: Codec[list[RuleDefinition]] = Codec("rules", _encode_rules, _decode_rules)
+
+
 class _BrokenRuleFileError(Exception):
     """Carries the loadable rules out of a cached build, so a broken directory is not cached."""
 
@@ -176,10 +244,14 @@ def _load_dir(directory: Path, plugin: str, problems: list[PluginError]) -> list
             raise _BrokenRuleFileError(rules)
         return rules
 
-    # The dataclasses' fields are part of the key: a changed definition never unpickles stale.
-    shape = (tuple(RuleDefinition.__dataclass_fields__), tuple(Example.__dataclass_fields__))
+    # The dataclasses' fields are part of the key: a changed definition never reads stale.
+    shape = (
+        tuple(RuleDefinition.__dataclass_fields__),
+        tuple(Example.__dataclass_fields__),
+        tuple(SchemaCheck.__dataclass_fields__),
+    )
     try:
-        return cached("rules", paths, build, shape)
+        return cached(RULES_CODEC, paths, build, shape)
     except _BrokenRuleFileError as exc:
         return exc.rules
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from kubelint import kubeversion
 from kubelint.compose import compose
-from kubelint.data import cached
+from kubelint.data import Codec, cached
 from kubelint.model import Resource, Violation
 from kubelint.template import Params, ResourceCheck, Template
 
@@ -139,10 +139,42 @@ def _entry(raw: Any, where: str) -> Lifecycle:
     )
 
 
+def _entry_data(entry: Lifecycle) -> dict[str, Any]:
+    """Return an entry as the table mapping it was read from."""
+    return {
+        "apiVersion": entry.api_version,
+        "kinds": list(entry.kinds),
+        "deprecated": show(entry.deprecated) if entry.deprecated is not None else None,
+        "removed": show(entry.removed) if entry.removed is not None else None,
+        "replacements": [
+            {"apiVersion": r.api_version, "kind": r.kind, "since": show(r.since)}
+            for r in entry.replacements
+        ],
+        "note": entry.note,
+        "source": entry.source,
+    }
+
+
+def _encode_table(table: tuple[Lifecycle, ...]) -> list[dict[str, Any]]:
+    return [_entry_data(entry) for entry in table]
+
+
+def _decode_table(data: Any) -> tuple[Lifecycle, ...]:
+    """Read cached table mappings with the table's own checks (raising LifecycleTableError)."""
+    if not isinstance(data, list):
+        raise ValueError("expected a list of entries")
+    return tuple(_entry(item, f"cached entries[{i}]") for i, item in enumerate(data))
+
+
+# The table is cached as the mappings of api-lifecycle.yaml: data, never objects.
+TABLE_CODEC: Codec[tuple[Lifecycle, ...]] = Codec("api-lifecycle", _encode_table, _decode_table)
+
+
 @lru_cache(maxsize=1)
 def entries() -> tuple[Lifecycle, ...]:
     """Return every entry of the bundled table, read once (and cached between runs)."""
-    return cached("api-lifecycle", [TABLE], _read_table, tuple(Lifecycle.__dataclass_fields__))
+    shape = (tuple(Lifecycle.__dataclass_fields__), tuple(Replacement.__dataclass_fields__))
+    return cached(TABLE_CODEC, [TABLE], _read_table, shape)
 
 
 def _read_table() -> tuple[Lifecycle, ...]:
