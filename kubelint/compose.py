@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 from kubelint.model import PosEntry, RawSpan
@@ -20,12 +22,16 @@ ALIAS_HARD_LIMIT = 5_000_000
 class ComposeError(Exception):
     """A document that cannot become Kubernetes data; carries a 0-based position."""
 
-    def __init__(self, message: str, line: int, column: int, kind: str = "parse-error") -> None:
+    def __init__(
+        self, message: str, line: int, column: int, kind: str = "parse-error", exact: bool = False
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.column = column
         self.kind = kind
+        # True when the position was counted in editor lines already (not a parser mark).
+        self.exact = exact
 
 
 @dataclass(frozen=True)
@@ -314,8 +320,96 @@ class _Composer:
                         frame.children[key] = source_entry[2][key]
 
 
+# libyaml (YAML 1.1, like go-yaml) also breaks lines at a lone CR, NEL, LS and PS; editors and
+# GitHub count only LF (CRLF being one break). Marks are converted when the text has those.
+_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_ODD_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+Remap = Callable[[int, int], tuple[int, int]]
+
+
+def editor_position(text: str, at_end: bool = False) -> Remap:
+    """Return a function from a parser mark (0-based line, column) to the line editors count.
+
+    A mark past the end of the text (libyaml ends a stream without a final newline on a line
+    of its own) is the end of the text. With `at_end`, for errors, a mark in the trailing
+    blank text is put after the last character written.
+    """
+    real_starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    odd = _ODD_BREAK.search(text) is not None
+    yaml_starts = [0, *(m.end() for m in _YAML_BREAK.finditer(text))] if odd else real_starts
+    last = len(text.rstrip())
+
+    def remap(line: int, column: int) -> tuple[int, int]:
+        offset = yaml_starts[line] + column if line < len(yaml_starts) else len(text)
+        offset = min(offset, len(text))
+        if at_end and offset > last:
+            offset = last
+        real = bisect_right(real_starts, offset) - 1
+        return real, offset - real_starts[real]
+
+    return remap
+
+
+def _needs_remap(text: str) -> bool:
+    return _ODD_BREAK.search(text) is not None
+
+
+def _remap_entry(entry: PosEntry, remap: Remap, seen: dict[int, PosEntry]) -> PosEntry:
+    """Return a position tree with every span converted (aliased subtrees once)."""
+    done = seen.get(id(entry))
+    if done is not None:
+        return done
+    key_span, span, children = entry
+    new_children: dict[str, Any] | list[Any] | None
+    if isinstance(children, dict):
+        new_children = {k: _remap_entry(v, remap, seen) for k, v in children.items()}
+    elif isinstance(children, list):
+        new_children = [_remap_entry(v, remap, seen) for v in children]
+    else:
+        new_children = None
+    out = (
+        _remap_span(key_span, remap) if key_span is not None else None,
+        _remap_span(span, remap),
+        new_children,
+    )
+    seen[id(entry)] = out
+    return out
+
+
+def _remap_span(span: RawSpan, remap: Remap) -> RawSpan:
+    return (*remap(span[0], span[1]), *remap(span[2], span[3]))
+
+
+def _remapped(document: Document, remap: Remap) -> Document:
+    seen: dict[int, PosEntry] = {}
+    duplicates = tuple(
+        replace(d, span=_remap_span(d.span, remap), first_line=remap(d.first_line - 1, 0)[0] + 1)
+        for d in document.duplicates
+    )
+    return replace(
+        document,
+        positions=_remap_entry(document.positions, remap, seen),
+        duplicates=duplicates,
+        start_line=remap(document.start_line, 0)[0],
+    )
+
+
 def compose(text: str) -> Iterator[Document]:
-    """Yield every document of `text`; raise ComposeError (0-based position) where it breaks."""
+    """Yield every document of `text`; raise ComposeError (0-based position) where it breaks.
+
+    Positions are in the lines editors count (LF and CRLF), whatever else libyaml breaks at.
+    """
+    remap = editor_position(text) if _needs_remap(text) else None
+    try:
+        for document in _compose(text):
+            yield document if remap is None else _remapped(document, remap)
+    except ComposeError as exc:
+        if not exc.exact:
+            exc.line, exc.column = editor_position(text, at_end=True)(exc.line, exc.column)
+        raise
+
+
+def _compose(text: str) -> Iterator[Document]:
     composer = _Composer(text)
     index = 0
     get = composer.parser.get_event
@@ -353,7 +447,7 @@ def _reader_error(exc: Exception, text: str) -> ComposeError:
     character = getattr(exc, "character", None)
     code = f" (U+{character:04X})" if isinstance(character, int) else ""
     reason = getattr(exc, "reason", "unreadable character")
-    return ComposeError(f"invalid YAML: {reason}{code}", line, column)
+    return ComposeError(f"invalid YAML: {reason}{code}", line, column, exact=True)
 
 
 def _parser_error(exc: Exception, text: str) -> ComposeError:
@@ -380,6 +474,7 @@ def plain_scalars(text: str) -> Iterator[tuple[str, int, int]]:
     """
     parser = _make_parser(text)
     types = _event_types()
+    remap = editor_position(text) if _needs_remap(text) else None
     while True:
         try:
             event = parser.get_event()
@@ -389,4 +484,7 @@ def plain_scalars(text: str) -> Iterator[tuple[str, int, int]]:
         if event is None or kind == "streamend":
             return
         if kind == "scalar" and not event.style and event.tag is None:
-            yield event.value, event.start_mark.line, event.start_mark.column
+            line, column = event.start_mark.line, event.start_mark.column
+            if remap is not None:
+                line, column = remap(line, column)
+            yield event.value, line, column

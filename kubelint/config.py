@@ -15,7 +15,7 @@ from typing import Any
 from kubelint import __version__
 from kubelint.compose import ComposeError, compose
 from kubelint.data import Codec, data_dir, lookup, store
-from kubelint.model import JsonPath, PositionIndex, Severity, format_path
+from kubelint.model import JsonPath, PositionIndex, Severity, format_path, source_lines
 
 CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
 PYPROJECT = "pyproject.toml"
@@ -138,7 +138,7 @@ def _versions_as_written(data: dict[str, Any], index: PositionIndex, text: str) 
             entry, depth = index.resolve((key,))
             line, column, end_line, end_column = entry[1]
             if depth == 1 and line == end_line:
-                data = {**data, key: text.splitlines()[line][column:end_column]}
+                data = {**data, key: source_lines(text)[line][column:end_column]}
     return data
 
 

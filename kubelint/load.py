@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubelint.compose import ComposeError, compose, plain_scalars
-from kubelint.model import PositionIndex, Resource, Severity, Span
+from kubelint.model import PositionIndex, Resource, Severity, Span, source_lines
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 # Markers only Helm uses; `{{ }}` alone is common in ConfigMaps (alerting templates) and is fine.
@@ -102,7 +102,7 @@ _PLACEHOLDER = re.compile(r"\{\{[^{}\n]{0,80}\}\}")
 
 def _template_near(text: str, line: int) -> tuple[int, int] | None:
     """Return (line, column), 0-based, of an unquoted `{{` at or just before an error line."""
-    lines = text.splitlines()
+    lines = source_lines(text)
     for number in range(min(line, len(lines) - 1), max(line - 3, -1), -1):
         unquoted = _QUOTED.sub(lambda m: " " * len(m.group(0)), lines[number])
         comment = unquoted.find(" #")
@@ -178,7 +178,7 @@ def _broken(text: str, exc: ComposeError) -> LoadProblem:
     if near is None:
         return LoadProblem("parse-error", exc.message, _point(exc.line, exc.column))
     line, column = near
-    lines = text.splitlines()
+    lines = source_lines(text)
     if _HELM.search(text) or _GO_TEMPLATE.search(lines[line]):
         # Unquoted template actions break YAML; say what the file is rather than how it broke.
         return _helm_problem(line)

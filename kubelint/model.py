@@ -184,7 +184,19 @@ class RunResult:
 
 JsonValue = Any
 
+
 # A 0-based (start line, start column, end line, end column) as the YAML parser reports it.
+def source_lines(text: str) -> list[str]:
+    """Split text into the lines editors and GitHub count: at LF, a CR before it dropped.
+
+    Unlike `str.splitlines`, NEL, LS, PS, form feeds and lone CRs do not end a line.
+    """
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
 RawSpan = tuple[int, int, int, int]
 # One node of the position tree: the span of its key (None for list items and the root),
 # the span of its value, and its children by key or index (None for scalars).

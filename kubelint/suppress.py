@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from kubelint.model import Finding, JsonPath, Resource, Severity, Span, fingerprint
+from kubelint.model import Finding, JsonPath, Resource, Severity, Span, fingerprint, source_lines
 from kubelint.podspec import as_dict, dig, pod_template_path
 
 INVALID = "invalid-suppression"
@@ -81,7 +81,7 @@ def scan_comments(index: Index, file: str, text: str, known: frozenset[str]) -> 
     if "kubelint:" not in text:
         return
     found = FileSuppressions()
-    lines = text.splitlines()
+    lines = source_lines(text)
     for number, original in enumerate(lines, start=1):
         if "kubelint:" not in original:
             continue

@@ -98,7 +98,7 @@ def test_json_report_contract() -> None:
     assert keys == sorted(keys)
     parse = [f for f in report["findings"] if f["rule"] == "parse-error"]
     assert [(f["file"], f["line"], f["column"]) for f in parse] == [
-        ("tests/fixtures/project/broken.yaml", 7, 1)
+        ("tests/fixtures/project/broken.yaml", 6, 21)
     ]
 
 

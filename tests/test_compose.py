@@ -364,4 +364,5 @@ def test_documents_before_an_error_are_yielded() -> None:
     assert next(stream).data == {"b": 2}
     with pytest.raises(ComposeError) as info:
         next(stream)
-    assert info.value.line == 5
+    # At the end of what is written (0-based line 4), not on a line after the text.
+    assert (info.value.line, info.value.column) == (4, 4)

@@ -126,7 +126,7 @@ def test_explicit_config_flag(project: Path) -> None:
             "rules:\n  missing-liveness-probe:\n    params:\n      probe: sideProbe\n",
             "rules.missing-liveness-probe.params.probe: expected livenessProbe, readinessProbe",
         ),
-        ("rules: [\n", ".kubelint.yaml:2:1: invalid YAML"),
+        ("rules: [\n", ".kubelint.yaml:1:9: invalid YAML"),
         ("kube-version: latest\n", "kube-version: 'latest' does not look right"),
     ],
 )

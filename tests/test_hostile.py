@@ -80,7 +80,7 @@ def test_syntax_error_names_file_and_line() -> None:
 
 def test_unclosed_flow_reports_end_of_input() -> None:
     findings = lint_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [x\n")
-    assert [(f.rule, f.span.line) for f in findings] == [("parse-error", 5)]
+    assert [(f.rule, f.span.line, f.span.column) for f in findings] == [("parse-error", 4, 11)]
 
 
 def test_tab_indentation_error() -> None:

@@ -441,6 +441,40 @@ def test_caret_after_a_tab_in_a_comment_line(tmp_path: Path) -> None:
     assert lines[frame][column:].startswith("c: yes"), lines[frame : frame + 2]
 
 
+# --- positions --------------------------------------------------------------------------
+
+SEPARATORS = (
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"
+    '  annotations: {a: "x\u2028y\x85z\u2029w"}\ndata:\n  k: v\n---\n'
+    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: {b: yes}\n"
+)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_lines_are_counted_as_editors_count_them(tmp_path: Path, newline: str) -> None:
+    (tmp_path / "pod.yaml").write_bytes(SEPARATORS.replace("\n", newline).encode())
+    _, out, _ = run("check", "pod.yaml", "--select", "label-syntax", cwd=tmp_path)
+    assert out.startswith("pod.yaml:13:12: error [label-syntax]"), out
+    assert " 13 |   labels: {b: yes}\n    |            ^\n" in out
+
+
+def test_a_duplicate_key_and_a_parse_error_after_separators_are_on_their_lines() -> None:
+    text = 'a: "\u2028\u2028"\nb: 1\nb: 2\nc: [\n'
+    findings = lint_text(text, ["duplicate-key", "parse-error"])
+    got = [(f.rule, f.span.line, f.span.column) for f in findings]
+    assert got == [("parse-error", 4, 5)], got
+    text = 'kind: ConfigMap\napiVersion: v1\nmetadata: {name: "\u2028"}\ndata:\n  b: 1\n  b: 2\n'
+    findings = lint_text(text, ["duplicate-key"])
+    assert [(f.span.line, f.span.column) for f in findings] == [(6, 3)]
+    assert "first defined on line 5" in findings[0].message
+
+
+@pytest.mark.parametrize("text", ["a: [", "a: [\n", "a: [\n\n  \n"])
+def test_an_error_at_the_end_of_the_text_is_on_its_last_line(text: str) -> None:
+    findings = lint_text(text, ["parse-error"])
+    assert [(f.span.line, f.span.column) for f in findings] == [(1, 5)]
+
+
 # --- secrets ------------------------------------------------------------------------------
 
 SECRETS = """\

@@ -281,7 +281,7 @@ def test_non_string_metadata_is_tolerated() -> None:
 def test_syntax_error_problem() -> None:
     loaded = load_text("bad.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [x\n")
     assert loaded.resources == ()
-    assert problems(loaded) == [("parse-error", 5, 1)]
+    assert problems(loaded) == [("parse-error", 4, 11)]
     assert loaded.problems[0].message.startswith("invalid YAML:")
 
 
@@ -379,7 +379,7 @@ def test_alerting_configmap_with_real_syntax_error_reports_the_syntax_error() ->
     problem = loaded.problems[0]
     assert "Helm" not in problem.message
     assert problem.message.startswith("invalid YAML:")
-    assert problem.span.line == 8
+    assert (problem.span.line, problem.span.column) == (7, 17)
 
 
 def test_oversized_file_is_a_problem_not_read(monkeypatch: pytest.MonkeyPatch) -> None:

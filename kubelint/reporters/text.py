@@ -7,7 +7,7 @@ from typing import TextIO
 
 from kubelint.display import escape_controls
 from kubelint.display import safe_line as _safe
-from kubelint.model import Finding, RunResult, Severity
+from kubelint.model import Finding, RunResult, Severity, source_lines
 from kubelint.reporters import ReportOptions
 
 _TAB = 4
@@ -25,7 +25,7 @@ class _Lines:
         lines = self.split.get(file)
         if lines is None:
             text = self.sources.get(file)
-            lines = self.split[file] = text.splitlines() if text else []
+            lines = self.split[file] = source_lines(text) if text else []
         return lines
 
 
