@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from kubelint.compose import ComposeError, compose, plain_scalars
-from kubelint.model import PositionIndex, Resource, Severity, Span, source_lines
+from kubelint.model import PosEntry, PositionIndex, Resource, Severity, Span, source_lines
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 # Markers only Helm uses; `{{ }}` alone is common in ConfigMaps (alerting templates) and is fine.
@@ -43,6 +43,10 @@ class LoadedFile:
     documents: int
     resources: tuple[Resource, ...]
     problems: tuple[LoadProblem, ...] = field(default_factory=tuple)
+    # Where a line (1-based) is the text of a scalar that spans lines, the column (0-based)
+    # that text ends at: a `# kubelint:` before it is data (a ConfigMap's script), not a
+    # comment. Filled only for files that mention `kubelint:`.
+    scalar_text: Mapping[int, float] = field(default_factory=dict)
 
 
 def _point(line: int, column: int, text: str = "") -> Span:
@@ -131,10 +135,14 @@ def load_text(name: str, text: str, order_start: int = 0) -> LoadedFile:
     source = text.replace("\t", " ") if _looks_like_json(text) else text
     resources: list[Resource] = []
     problems: list[LoadProblem] = []
+    scalar_text: dict[int, float] = {}
+    starts = [0, *(m.end() for m in re.finditer("\n", text))] if "kubelint:" in text else []
     documents = 0
     try:
         for doc in compose(source):
             documents += 1
+            if starts:
+                _scalar_lines(text, starts, doc.data, doc.positions, scalar_text)
             for dup in doc.duplicates:
                 problems.append(
                     LoadProblem(
@@ -159,7 +167,35 @@ def load_text(name: str, text: str, order_start: int = 0) -> LoadedFile:
     helm = _helm_in_plain_scalar(text)
     if helm is not None:
         return LoadedFile(name, text, 0, (), (_helm_problem(helm),))
-    return LoadedFile(name, text, documents, tuple(resources), tuple(problems))
+    return LoadedFile(name, text, documents, tuple(resources), tuple(problems), scalar_text)
+
+
+def _scalar_lines(
+    text: str, starts: list[int], data: Any, entry: PosEntry, out: dict[int, float]
+) -> None:
+    """Record the lines of one document that are inside a string spanning several lines."""
+    stack = [(data, entry)]
+    while stack:
+        value, (_, span, children) = stack.pop()
+        if isinstance(children, dict) and isinstance(value, dict):
+            stack.extend((value[key], child) for key, child in children.items() if key in value)
+        elif isinstance(children, list) and isinstance(value, list):
+            stack.extend(zip(value, children, strict=False))
+        elif isinstance(value, str) and span[2] > span[0]:
+            line, column, end_line, end_column = span
+            # A quoted string's first line is text from its quote on; a block scalar's header
+            # line (`|`, `>`) may carry a real comment. A span ending at column 0 ends before
+            # its last line.
+            first = line + 1 if _starts_quoted(starts, text, line, column) else line + 2
+            for number in range(first, end_line + 1):
+                out[number] = float("inf")
+            if end_column:
+                out[end_line + 1] = max(out.get(end_line + 1, 0), end_column)
+
+
+def _starts_quoted(starts: list[int], text: str, line: int, column: int) -> bool:
+    at = starts[line] + column if line < len(starts) else len(text)
+    return text[at : at + 1] in ("'", '"')
 
 
 def _helm_in_plain_scalar(text: str) -> int | None:

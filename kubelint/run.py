@@ -136,7 +136,7 @@ def _run(
         reported.add(target.name)
         problems_before = len(index.problems)
         if options.inline_suppressions:
-            suppress.scan_comments(index, target.name, loaded.text, known)
+            suppress.scan_comments(index, target.name, loaded.text, known, loaded.scalar_text)
             for resource in loaded.resources:
                 suppress.scan_annotations(index, resource, known)
         documents += loaded.documents

@@ -7,7 +7,7 @@ the exit code. A suppression that names an unknown rule is itself a finding.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from kubelint.model import Finding, JsonPath, Resource, Severity, Span, fingerprint, source_lines
@@ -16,6 +16,7 @@ from kubelint.podspec import as_dict, dig, pod_template_path
 INVALID = "invalid-suppression"
 ANNOTATION_PREFIX = "ignore.kubelint.io/"
 ALL = "all"
+PARSE_ERROR = "parse-error"
 _COMMENT = re.compile(
     r"(?:^|\s)#\s*kubelint:\s*(?P<kind>disable-next-line|disable-file|disable)\s*=\s*"
     r"(?P<rules>[A-Za-z0-9_.-]+(?:\s*,\s*[A-Za-z0-9_.-]+)*)\s*(?:--\s*(?P<reason>.*?))?\s*$"
@@ -33,7 +34,8 @@ class Rule:
 
     def covers(self, rule: str) -> bool:
         """Return True when this suppression applies to `rule`."""
-        return rule in self.rules or ALL in self.rules
+        # `all` never hides a parse error: the rest of a broken file was not checked at all.
+        return rule in self.rules or (ALL in self.rules and rule != PARSE_ERROR)
 
 
 @dataclass
@@ -76,16 +78,30 @@ def _names(raw: str) -> list[str]:
     return [name.strip() for name in raw.split(",") if name.strip()]
 
 
-def scan_comments(index: Index, file: str, text: str, known: frozenset[str]) -> None:
-    """Record the `# kubelint:` comments of one file."""
+def scan_comments(
+    index: Index,
+    file: str,
+    text: str,
+    known: frozenset[str],
+    scalar_text: Mapping[int, float] | None = None,
+) -> None:
+    """Record the `# kubelint:` comments of one file.
+
+    `scalar_text` maps lines inside multi-line strings to where their text ends: a
+    `# kubelint:` written there is a string's content (a script in a ConfigMap), not a comment.
+    """
     if "kubelint:" not in text:
         return
     found = FileSuppressions()
     lines = source_lines(text)
+    inside = scalar_text or {}
     for number, original in enumerate(lines, start=1):
         if "kubelint:" not in original:
             continue
         line = _blank_quotes(original)
+        # Blank a string's text like quotes are blanked: what follows it may still comment.
+        end = int(min(inside.get(number, 0), len(line)))
+        line = " " * end + line[end:]
         match = _COMMENT.search(line)
         if match is None:
             bad = _MALFORMED.search(line)

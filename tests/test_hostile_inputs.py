@@ -475,6 +475,61 @@ def test_an_error_at_the_end_of_the_text_is_on_its_last_line(text: str) -> None:
     assert [(f.span.line, f.span.column) for f in findings] == [(1, 5)]
 
 
+# --- suppressions are comments ------------------------------------------------------------
+
+PRIVILEGED_POD = """\
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+    - name: c
+      image: nginx:1.27
+      securityContext: {privileged: true}
+"""
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "  run.sh: |\n    # kubelint: disable-file=all\n    echo hi\n",
+        '  run.sh: "echo\n    # kubelint: disable-file=all\n    hi"\n',
+        "  run.sh: >-\n    echo\n\n    # kubelint: disable-file=all\n",
+        "  run.sh: '# kubelint: disable-file=all\n    x'\n",
+    ],
+)
+def test_a_suppression_inside_a_string_is_text(data: str) -> None:
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s}\ndata:\n" + data + PRIVILEGED_POD
+    findings = lint_text(text, ["privileged-container"])
+    assert [(f.rule, f.suppressed) for f in findings] == [("privileged-container", False)]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "  run.sh: | # kubelint: disable-file=privileged-container\n    echo hi\n",
+        '  run.sh: "echo\n    hi" # kubelint: disable-file=privileged-container\n',
+        "  run.sh: |\n    echo hi\n# kubelint: disable-file=privileged-container\n",
+    ],
+)
+def test_a_comment_beside_a_string_still_suppresses(data: str) -> None:
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s}\ndata:\n" + data + PRIVILEGED_POD
+    findings = lint_text(text, ["privileged-container"])
+    assert [(f.rule, f.suppressed) for f in findings] == [("privileged-container", True)]
+
+
+@pytest.mark.parametrize(
+    ("comment", "suppressed"),
+    [("all", False), ("parse-error", True), ("all,parse-error", True)],
+)
+def test_all_never_hides_a_parse_error(comment: str, suppressed: bool) -> None:
+    text = f"# kubelint: disable-file={comment}\napiVersion: v1\nkind: Pod\nmetadata: [\n"
+    findings = lint_text(text, ["parse-error"])
+    assert [(f.rule, f.suppressed) for f in findings] == [("parse-error", suppressed)]
+
+
 # --- secrets ------------------------------------------------------------------------------
 
 SECRETS = """\
