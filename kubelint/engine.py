@@ -274,7 +274,7 @@ class Engine:
             resource=ref,
             path=violation.path,
             document=resource.document,
-            fingerprint=fingerprint(rule_id, resource.file, ref, violation.path, violation.sub_id),
+            fingerprint=fingerprint(rule_id, ref, violation.path, violation.sub_id),
         )
 
     def _internal_error(self, rule_id: str, resource: Resource | None, exc: Exception) -> Finding:
@@ -287,7 +287,7 @@ class Engine:
                 message,
                 "<run>",
                 Span(1, 1, 1, 1),
-                fingerprint=fingerprint(INTERNAL_ERROR, "<run>", None, (), rule_id),
+                fingerprint=fingerprint(INTERNAL_ERROR, None, (), rule_id),
             )
         violation = Violation(("kind",), message, sub_id=rule_id)
         finding = self.finding(INTERNAL_ERROR, resource, violation)
@@ -311,8 +311,10 @@ class Engine:
             message=bound_message(problem.message),
             file=file,
             span=problem.span,
+            # Where, not what: a message may name the file, whose name depends on the directory
+            # kubelint runs from.
             fingerprint=fingerprint(
-                problem.rule, file, None, (), f"{problem.span.line}:{problem.message}"
+                problem.rule, None, (), f"{problem.span.line}:{problem.span.column}"
             ),
         )
 

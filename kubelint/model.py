@@ -106,11 +106,13 @@ def format_path(path: JsonPath) -> str:
     return "".join(parts)
 
 
-def fingerprint(
-    rule: str, file: str, ref: ResourceRef | None, path: JsonPath, sub_id: str | None
-) -> str:
-    """Return a stable fingerprint: independent of line numbers, dependent on object and field."""
-    anchor = f"file:{file}" if ref is None else f"{ref.kind}/{ref.namespace or ''}/{ref.name or ''}"
+def fingerprint(rule: str, ref: ResourceRef | None, path: JsonPath, sub_id: str | None) -> str:
+    """Return a stable fingerprint: independent of line numbers, dependent on object and field.
+
+    The file is not part of it: reports pair each fingerprint with the finding's file, and a
+    path would make it depend on the directory kubelint runs from.
+    """
+    anchor = "file" if ref is None else f"{ref.kind}/{ref.namespace or ''}/{ref.name or ''}"
     text = "\x1f".join((rule, anchor, format_path(path), sub_id or ""))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 

@@ -70,7 +70,7 @@ def _problem(file: str, line: int, column: int, width: int, message: str) -> Fin
         message,
         file,
         span,
-        fingerprint=fingerprint(INVALID, file, None, (), f"{line}:{message}"),
+        fingerprint=fingerprint(INVALID, None, (), f"{line}:{column}"),
     )
 
 

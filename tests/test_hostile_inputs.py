@@ -530,6 +530,43 @@ def test_all_never_hides_a_parse_error(comment: str, suppressed: bool) -> None:
     assert [(f.rule, f.suppressed) for f in findings] == [("parse-error", suppressed)]
 
 
+# --- determinism -------------------------------------------------------------------------
+
+UNKNOWN_KIND = "apiVersion: example.com/v1\nkind: Gizmo\nmetadata: {name: %s}\n"
+
+
+def test_output_does_not_depend_on_argument_order(tmp_path: Path) -> None:
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.yaml").write_text(UNKNOWN_KIND % name + "---\n" + POD)
+    _, forward, _ = run("check", "a.yaml", "b.yaml", "c.yaml", "--format", "json", cwd=tmp_path)
+    _, backward, _ = run("check", "c.yaml", "b.yaml", "a.yaml", "--format", "json", cwd=tmp_path)
+    assert json.loads(forward)["findings"] == json.loads(backward)["findings"]
+    notes = [f for f in json.loads(forward)["findings"] if "no schema for" in f["message"]]
+    assert [(n["file"], n["line"]) for n in notes] == [("a.yaml", 2)]
+
+
+def test_fingerprints_do_not_depend_on_the_working_directory(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "deploy").mkdir(parents=True)
+    (project / "deploy" / "pod.yaml").write_text(POD)
+    (project / "deploy" / "broken.yaml").write_text("# kubelint: disable=nope\na: [\n")
+    _, inside, _ = run("check", "deploy", "--format", "json", cwd=project)
+    _, outside, _ = run("check", "project/deploy", "--format", "json", cwd=tmp_path)
+    first = json.loads(inside)["findings"]
+    second = json.loads(outside)["findings"]
+    assert {f["rule"] for f in first} >= {"parse-error", "invalid-suppression", "bare-pod"}
+    assert [f["fingerprint"] for f in first] == [f["fingerprint"] for f in second]
+    assert [f["file"] for f in first] != [f["file"] for f in second]
+
+
+def test_sarif_from_the_file_system_root_has_a_valid_base_uri(tmp_path: Path) -> None:
+    (tmp_path / "pod.yaml").write_text(POD)
+    relative = str(tmp_path / "pod.yaml").lstrip("/")
+    _, out, _ = run("check", relative, "--format", "sarif", cwd=Path("/"))
+    base = json.loads(out)["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+    assert base == "file:///"
+
+
 # --- secrets ------------------------------------------------------------------------------
 
 SECRETS = """\

@@ -50,6 +50,12 @@ def to_json(obj: Any) -> Any:
     return obj
 
 
+def _directory_uri(root: Path) -> str:
+    """Return the URI of a directory, ending in exactly one `/` (`file:///` for the root)."""
+    uri = root.as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
 def artifact_uri(file: str, root: Path) -> tuple[str, str | None]:
     """Return a percent-encoded URI for `file`: relative to `root` when inside it, else absolute."""
     path = Path(file)
@@ -159,7 +165,7 @@ def build_log(result: RunResult, root: Path, limit: int | None = None) -> tuple[
                 rules=[_descriptor(meta) for meta in rules],
             )
         ),
-        original_uri_base_ids={SRCROOT: om.ArtifactLocation(uri=root.as_uri() + "/")},
+        original_uri_base_ids={SRCROOT: om.ArtifactLocation(uri=_directory_uri(root))},
         results=[_result(f, index, root) for f in findings],
         column_kind="unicodeCodePoints",
     )
