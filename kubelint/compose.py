@@ -351,7 +351,10 @@ def editor_position(text: str, at_end: bool = False) -> Remap:
 
 
 def _needs_remap(text: str) -> bool:
-    return _ODD_BREAK.search(text) is not None
+    # Substring tests first: they are much faster than the regex on the common clean text.
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:
+        return True
+    return "\r" in text and text.count("\r") != text.count("\r\n")
 
 
 def _remap_entry(entry: PosEntry, remap: Remap, seen: dict[int, PosEntry]) -> PosEntry:

@@ -53,41 +53,47 @@ def _closed(schema: Any) -> Any:
     return out
 
 
-def malformed(schema: Any, depth: int = 0) -> bool:
+_SUBSCHEMA = ("items", "additionalProperties", "not")
+_BRANCHES = ("oneOf", "anyOf", "allOf")
+
+
+def malformed(schema: Any) -> bool:
     """Return True when a CRD schema is not a structural schema the API server would accept.
 
     Such a CRD is rejected (schema-validation reports it on the CRD), so no custom resource of
     it can exist: judging them against a half-read schema would only invent findings.
     """
-    if not isinstance(schema, dict):
-        return True
-    if depth > 200:
-        return False  # the YAML composer bounds nesting; this only bounds the walk
-    kind = schema.get("type")
-    required = schema.get("required")
-    if (
-        (kind is not None and not isinstance(kind, str))
-        or ("$ref" in schema and not isinstance(schema["$ref"], str))
-        or (required is not None and not isinstance(required, list))
-        or any(not isinstance(r, str) for r in required or ())
-    ):
-        return True
-    properties = schema.get("properties")
-    if properties is not None:
-        if not isinstance(properties, dict):
+    # One flat walk with a stack: it visits every node of every CRD, on every run.
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
             return True
-        if any(malformed(sub, depth + 1) for sub in properties.values()):
+        kind = node.get("type")
+        if kind is not None and not isinstance(kind, str):
             return True
-    for key in ("items", "additionalProperties", "not"):
-        sub = schema.get(key)
-        if isinstance(sub, dict) and malformed(sub, depth + 1):
+        if "$ref" in node and not isinstance(node["$ref"], str):
             return True
-    for key in ("oneOf", "anyOf", "allOf"):
-        branches = schema.get(key)
-        if branches is not None and (
-            not isinstance(branches, list) or any(malformed(b, depth + 1) for b in branches)
+        required = node.get("required")
+        if required is not None and (
+            not isinstance(required, list) or not all(isinstance(r, str) for r in required)
         ):
             return True
+        properties = node.get("properties")
+        if properties is not None:
+            if not isinstance(properties, dict):
+                return True
+            stack.extend(properties.values())
+        for key in _SUBSCHEMA:
+            sub = node.get(key)
+            if isinstance(sub, dict):
+                stack.append(sub)
+        for key in _BRANCHES:
+            branches = node.get(key)
+            if branches is not None:
+                if not isinstance(branches, list):
+                    return True
+                stack.extend(branches)
     return False
 
 

@@ -56,41 +56,28 @@ def _value(obj: Any, path: JsonPath) -> Any:
     return obj
 
 
-def _texts(resource: Resource, path: JsonPath) -> set[str]:
+def _texts(resource: Resource, path: JsonPath, text: str, starts: Sequence[int]) -> set[str]:
     """Return the spellings of one secret value a message could carry."""
     value = _value(resource.obj, path)
     if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
         return set()
     texts = {value if isinstance(value, str) else str(value)}
-    written = resource.written(path)
-    if written:
+    entry, depth = resource.positions.resolve(path)
+    line, column, end_line, end_column = entry[1]
+    # The spelling as written (quoted, or a number as typed), when it is on one line.
+    if depth == len(path) and entry[2] is None and line == end_line and line < len(starts):
+        written = text[starts[line] + column : starts[line] + end_column]
         texts.update((written, written.strip("'\"")))
     return {t for t in texts if len(t) >= MIN_HIDDEN}
-
-
-def _public(node: Any, hidden: set[JsonPath], path: JsonPath, out: set[str]) -> None:
-    """Collect the scalar texts of an object outside its secret values."""
-    if path in hidden:
-        return
-    if isinstance(node, dict):
-        for key, value in node.items():
-            out.add(str(key))
-            _public(value, hidden, (*path, key), out)
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            _public(value, hidden, (*path, index), out)
-    elif isinstance(node, bool):
-        out.add("true" if node else "false")
-    elif node is not None:
-        out.add(str(node))
 
 
 @dataclass(frozen=True)
 class Secrets:
     """The secret texts of one file: by the field that holds them, and those unsafe anywhere."""
 
-    # (document, kind, name, namespace, path) of a secret value, and its spellings.
-    at: dict[tuple[Any, ...], frozenset[str]] = field(default_factory=dict)
+    # Per object (document, kind, name, namespace): the path of each secret value, and its
+    # spellings.
+    at: dict[tuple[Any, ...], list[tuple[JsonPath, frozenset[str]]]] = field(default_factory=dict)
     # Spellings that no other field of their object shows (a password "postgres" beside a
     # container named "postgres" gives nothing away), longest first.
     anywhere: tuple[str, ...] = ()
@@ -103,16 +90,19 @@ class Secrets:
         hidden = set(self.anywhere)
         ref = finding.resource
         if ref is not None:
-            for length in range(len(finding.path), 0, -1):
-                key = (finding.document, ref.kind, ref.name, ref.namespace, finding.path[:length])
-                hidden.update(self.at.get(key, ()))
+            key = (finding.document, ref.kind, ref.name, ref.namespace)
+            for path, texts in self.at.get(key, ()):
+                if finding.path[: len(path)] == path:
+                    hidden.update(texts)
+        message = finding.message
         reason = finding.suppression_reason
+        if any(t in message for t in hidden):
+            message = scrub(message, sorted(hidden, key=len, reverse=True))
         if reason is not None:
             reason = scrub(reason, sorted(hidden | set(self.tokens), key=len, reverse=True))
-        if not hidden:
-            return replace(finding, suppression_reason=reason)
-        ordered = sorted(hidden, key=len, reverse=True)
-        return replace(finding, message=scrub(finding.message, ordered), suppression_reason=reason)
+        if message is finding.message and reason is finding.suppression_reason:
+            return finding  # the common case: nothing secret in it
+        return replace(finding, message=message, suppression_reason=reason)
 
 
 def scrub(message: str, secrets: Sequence[str]) -> str:
@@ -131,6 +121,24 @@ def value_spans(resource: Resource, paths: Iterable[JsonPath]) -> Iterator[RawSp
             yield entry[1]
 
 
+def _line_starts(text: str) -> list[int]:
+    return [0, *(match.end() for match in re.finditer("\n", text))]
+
+
+def _slices(text: str, starts: Sequence[int], spans: Iterable[RawSpan]) -> list[str]:
+    """Return the text of each span."""
+    return [
+        text[starts[line] + column : starts[end_line] + end_column]
+        for line, column, end_line, end_column in spans
+        if line < len(starts) and end_line < len(starts)
+    ]
+
+
+def _only_inside(token: str, text: str, parts: Sequence[str]) -> bool:
+    """Say whether every occurrence of `token` in `text` is inside one of `parts`."""
+    return text.count(token) <= sum(part.count(token) for part in parts)
+
+
 def mask(text: str, spans: Iterable[RawSpan]) -> str:
     """Return `text` with every visible character inside `spans` replaced by a bullet.
 
@@ -140,9 +148,7 @@ def mask(text: str, spans: Iterable[RawSpan]) -> str:
     ordered = sorted(set(spans))
     if not ordered:
         return text
-    starts = [0]
-    for match in re.finditer("\n", text):
-        starts.append(match.end())
+    starts = _line_starts(text)
     chars = list(text)
     for line, column, end_line, end_column in ordered:
         if line >= len(starts) or end_line >= len(starts):
@@ -184,26 +190,27 @@ def protect(text: str, resources: Sequence[Resource], unparsed: bool) -> tuple[s
     `unparsed` says that part of the file could not be read as YAML: its values are unknown.
     """
     spans: list[RawSpan] = []
-    at: dict[tuple[Any, ...], frozenset[str]] = {}
-    found = [(resource, list(secret_paths(resource))) for resource in resources]
-    if any(paths for _, paths in found):
-        # What the file shows outside its secret values gives nothing away when printed.
-        public: set[str] = set()
-        for resource, paths in found:
-            _public(resource.obj, set(paths), (), public)
-        anywhere: set[str] = set()
-        tokens: set[str] = set()
-        for resource, paths in found:
-            spans.extend(value_spans(resource, paths))
-            ref = resource.ref
-            for path in paths:
-                texts = _texts(resource, path)
-                if texts:
-                    key = (resource.document, ref.kind, ref.name, ref.namespace, path)
-                    at[key] = frozenset(texts)
-                    long = {t for t in texts if len(t) >= MIN_ANYWHERE}
-                    tokens.update(long)
-                    anywhere.update(t for t in long if t.strip("'\"") not in public)
+    at: dict[tuple[Any, ...], list[tuple[JsonPath, frozenset[str]]]] = {}
+    tokens: set[str] = set()
+    starts: list[int] = []
+    for resource in resources:
+        paths = list(secret_paths(resource))
+        if not paths:
+            continue
+        spans.extend(value_spans(resource, paths))
+        starts = starts or _line_starts(text)
+        ref = resource.ref
+        for path in paths:
+            texts = _texts(resource, path, text, starts)
+            if texts:
+                key = (resource.document, ref.kind, ref.name, ref.namespace)
+                at.setdefault(key, []).append((path, frozenset(texts)))
+                tokens.update(t for t in texts if len(t) >= MIN_ANYWHERE)
+    # A value that the file also shows outside its secret values (a password "postgres" beside
+    # a container named "postgres") gives nothing away when printed: it is in the text more
+    # often than inside them.
+    secret_text = _slices(text, starts, spans) if tokens else []
+    anywhere = {t for t in tokens if _only_inside(t.strip("'\""), text, secret_text)}
     shown = mask(text, spans)
     if unparsed:
         shown = mask_unparsed(shown)
