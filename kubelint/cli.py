@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
-from kubelint import __version__
+from kubelint import FINDINGS_PER_RULE_AND_FILE, __version__
 from kubelint.display import notice
 
 if TYPE_CHECKING:
@@ -75,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--statistics",
         action="store_true",
         help="in the text report, count findings per rule instead of listing them",
+    )
+    check.add_argument(
+        "--all-findings",
+        action="store_true",
+        help=f"list every finding (by default at most {FINDINGS_PER_RULE_AND_FILE:,} per rule "
+        "and file, then one that counts the rest)",
     )
     check.add_argument("--select", action="append", metavar="RULE,...", help="run only these rules")
     check.add_argument("--ignore", action="append", metavar="RULE,...", help="skip these rules")
@@ -202,6 +208,8 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         inline_suppressions=prepared.inline_suppressions,
         baseline=None if args.write_baseline else recorded,
         baseline_source=str(prepared.baseline or ""),
+        # A baseline records every finding, or fixing a listed one would make a hidden one new.
+        limit=None if args.all_findings or args.write_baseline else FINDINGS_PER_RULE_AND_FILE,
     )
     stdin = sys.stdin.buffer if "-" in args.paths else None
     with progress_bar(stderr, len(ordered_inputs(options))) as advance:

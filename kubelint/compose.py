@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from kubelint import FINDINGS_PER_RULE_AND_FILE
 from kubelint.model import PosEntry, RawSpan
 from kubelint.scalars import go_key_string, resolve_plain, resolve_tagged
 
@@ -17,6 +18,13 @@ MAX_DEPTH = 256
 ALIAS_FREE_NODES = 100_000
 ALIAS_RATIO = 20
 ALIAS_HARD_LIMIT = 5_000_000
+# Nodes written in one file. Each costs a few hundred bytes of data and positions, so this
+# bounds a file's memory (about 1 GB at the limit) whatever its shape; real manifests, even
+# whole CRD bundles, have a few tens of bytes per node and stay far below it within the size
+# limit.
+MAX_NODES = 1_000_000
+# Duplicate keys kept per file with their positions, as for any rule; beyond, they are counted.
+MAX_DUPLICATES = FINDINGS_PER_RULE_AND_FILE
 
 
 class ComposeError(Exception):
@@ -52,6 +60,9 @@ class Document:
     positions: PosEntry
     duplicates: tuple[DuplicateKey, ...]
     start_line: int
+    # Duplicate keys beyond the file's listing limit, only counted, and where the first is.
+    more_duplicates: int = 0
+    first_more: RawSpan | None = None
 
 
 @dataclass(frozen=True)
@@ -146,10 +157,17 @@ def _make_parser(text: str) -> Any:
 class _Composer:
     """Consumes parser events and builds one document at a time."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, max_duplicates: int | None = MAX_DUPLICATES) -> None:
         self.parser = _make_parser(text)
         self.types = _event_types()
         self._duplicates: list[DuplicateKey] = []
+        self.max_duplicates = max_duplicates
+        # Duplicate keys listed so far in the file, and those of this document only counted.
+        self.listed = 0
+        self.more_duplicates = 0
+        self.first_more: RawSpan | None = None
+        # Nodes written so far in the file, against MAX_NODES.
+        self.nodes = 0
 
     # One flat loop on purpose: this runs once per YAML event and method calls cost real time.
     def _document(self, index: int, start_line: int) -> Document:  # noqa: PLR0915
@@ -159,6 +177,7 @@ class _Composer:
         stack: list[_Frame] = []
         written = 0
         logical = 0
+        last_line = -1
         root: Any = None
         root_entry: PosEntry | None = None
         while True:
@@ -179,9 +198,25 @@ class _Composer:
                     root, root_entry = value, entry
                 continue
             written += 1
+            if written + self.nodes > MAX_NODES:
+                raise ComposeError(
+                    f"the file has more than {MAX_NODES:,} YAML nodes; the rest of it is not "
+                    "linted (split it into smaller files)",
+                    mark.line,
+                    mark.column,
+                    kind="too-large",
+                )
             if kind == "scalar":
                 end = event.end_mark
-                span = (mark.line, mark.column, end.line, end.column)
+                # One int object per line, shared by the spans on it: line numbers beyond 256
+                # are new objects on every read, and they are most of a large file's memory.
+                line = mark.line
+                if line == last_line:
+                    line = last_line
+                else:
+                    last_line = line
+                end_line = end.line
+                span = (line, mark.column, line if end_line == line else end_line, end.column)
                 if event.tag is None:
                     value = event.value if event.style else resolve_plain(event.value)
                 else:
@@ -250,9 +285,18 @@ class _Composer:
                     )
             logical += 1
             stack.append(_Frame(kind == "map", (mark.line, mark.column), event.anchor))
+        self.nodes += written
         if root_entry is None:
             root_entry = (None, (start_line, 0, start_line, 0), None)
-        return Document(index, root, root_entry, tuple(self._duplicates), start_line)
+        return Document(
+            index,
+            root,
+            root_entry,
+            tuple(self._duplicates),
+            start_line,
+            self.more_duplicates,
+            self.first_more,
+        )
 
     def _set_key(self, frame: _Frame, event: Any, value: Any, span: RawSpan) -> None:
         if not event.style and event.value == "<<" and event.implicit[0]:
@@ -289,7 +333,12 @@ class _Composer:
             if frame.first_lines is None:
                 frame.first_lines = {}
             first = frame.first_lines.setdefault(key, children[key][0][0])
-            self._duplicates.append(DuplicateKey(key, key_span, first + 1))
+            if self.max_duplicates is None or self.listed < self.max_duplicates:
+                self.listed += 1
+                self._duplicates.append(DuplicateKey(key, key_span, first + 1))
+            else:
+                self.more_duplicates += 1
+                self.first_more = self.first_more or key_span
         frame.value[key] = value
         children[key] = (key_span, entry[1], entry[2])
 
@@ -394,17 +443,18 @@ def _remapped(document: Document, remap: Remap) -> Document:
         positions=_remap_entry(document.positions, remap, seen),
         duplicates=duplicates,
         start_line=remap(document.start_line, 0)[0],
+        first_more=None if document.first_more is None else _remap_span(document.first_more, remap),
     )
 
 
-def compose(text: str) -> Iterator[Document]:
+def compose(text: str, max_duplicates: int | None = MAX_DUPLICATES) -> Iterator[Document]:
     """Yield every document of `text`; raise ComposeError (0-based position) where it breaks.
 
     Positions are in the lines editors count (LF and CRLF), whatever else libyaml breaks at.
     """
     remap = editor_position(text) if _needs_remap(text) else None
     try:
-        for document in _compose(text):
+        for document in _compose(text, max_duplicates):
             yield document if remap is None else _remapped(document, remap)
     except ComposeError as exc:
         if not exc.exact:
@@ -412,8 +462,8 @@ def compose(text: str) -> Iterator[Document]:
         raise
 
 
-def _compose(text: str) -> Iterator[Document]:
-    composer = _Composer(text)
+def _compose(text: str, max_duplicates: int | None) -> Iterator[Document]:
+    composer = _Composer(text, max_duplicates)
     index = 0
     get = composer.parser.get_event
     types = composer.types
@@ -428,6 +478,8 @@ def _compose(text: str) -> Iterator[Document]:
         if kind != "doc":
             continue
         composer._duplicates = []
+        composer.more_duplicates = 0
+        composer.first_more = None
         try:
             document = composer._document(index, event.start_mark.line)
         except ComposeError:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -186,9 +186,13 @@ class Engine:
         """Return the effective severity of an active rule."""
         return self._severity_of.get(rule_id, Severity.ERROR)
 
-    def check_resource(self, resource: Resource) -> list[Finding]:
-        """Run the per-resource rules that apply to this resource's kind."""
-        findings: list[Finding] = []
+    def check_resource(self, resource: Resource) -> Iterator[Finding]:
+        """Run the per-resource rules that apply to this resource's kind, yielding findings.
+
+        Findings are yielded as rules produce them, so that a caller can count past a limit
+        without holding them all.
+        """
+        self.keep(resource)
         rules = self._by_kind.get(resource.kind, ())
         patch = resource.origin.patch
         for rule in (*rules, *self._any_kind):
@@ -197,11 +201,9 @@ class Engine:
                 continue
             try:
                 for violation in rule.check(resource, rule.params):
-                    findings.append(self.finding(rule.id, resource, violation))
+                    yield self.finding(rule.id, resource, violation)
             except Exception as exc:
-                findings.append(self._internal_error(rule.id, resource, exc))
-        self.keep(resource)
-        return findings
+                yield self._internal_error(rule.id, resource, exc)
 
     def keep(self, resource: Resource) -> None:
         """Hold a resource for the cross-resource rules, if any of them needs its kind."""

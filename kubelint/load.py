@@ -7,8 +7,16 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubelint.compose import ComposeError, compose, plain_scalars
-from kubelint.model import PosEntry, PositionIndex, Resource, Severity, Span, source_lines
+from kubelint.compose import MAX_DUPLICATES, ComposeError, compose, plain_scalars
+from kubelint.model import (
+    PosEntry,
+    PositionIndex,
+    Resource,
+    Severity,
+    Span,
+    source_lines,
+    to_span,
+)
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 # Markers only Helm uses; `{{ }}` alone is common in ConfigMaps (alerting templates) and is fine.
@@ -47,6 +55,8 @@ class LoadedFile:
     # that text ends at: a `# kubelint:` before it is data (a ConfigMap's script), not a
     # comment. Filled only for files that mention `kubelint:`.
     scalar_text: Mapping[int, float] = field(default_factory=dict)
+    # Duplicate keys past the listing limit: where the first is, and how many there are.
+    more_duplicates: tuple[tuple[Span, int], ...] = ()
 
 
 def _point(line: int, column: int, text: str = "") -> Span:
@@ -124,9 +134,12 @@ def _looks_like_json(text: str) -> bool:
     return text.lstrip()[:1] in ("{", "[")
 
 
-def load_text(name: str, text: str, order_start: int = 0) -> LoadedFile:
+def load_text(
+    name: str, text: str, order_start: int = 0, max_duplicates: int | None = MAX_DUPLICATES
+) -> LoadedFile:
     """Compose every document of `text` into resources, collecting load problems.
 
+    At most `max_duplicates` duplicate keys are listed (None: all); the rest are counted.
     `{{ }}` is data where YAML says so (comments, quoted and block strings: alerting templates
     in ConfigMaps, a chart's `values.yaml` comments). The file is an unrendered Helm template
     only when template syntax is written in the YAML itself: where it breaks the YAML, or in a
@@ -138,8 +151,10 @@ def load_text(name: str, text: str, order_start: int = 0) -> LoadedFile:
     scalar_text: dict[int, float] = {}
     starts = [0, *(m.end() for m in re.finditer("\n", text))] if "kubelint:" in text else []
     documents = 0
+    more: list[tuple[Span, int]] = []
+    text_end = _text_end(text)
     try:
-        for doc in compose(source):
+        for doc in compose(source, max_duplicates):
             documents += 1
             if starts:
                 _scalar_lines(text, starts, doc.data, doc.positions, scalar_text)
@@ -149,10 +164,12 @@ def load_text(name: str, text: str, order_start: int = 0) -> LoadedFile:
                         "duplicate-key",
                         f'duplicate key "{dup.key}" (first defined on line {dup.first_line}); '
                         "the API server rejects duplicate fields",
-                        Span(dup.span[0] + 1, dup.span[1] + 1, dup.span[2] + 1, dup.span[3] + 1),
+                        to_span(dup.span),
                     )
                 )
-            index = PositionIndex(doc.positions)
+            if doc.more_duplicates and doc.first_more is not None:
+                more.append((to_span(doc.first_more), doc.more_duplicates))
+            index = PositionIndex(_inside_text(doc.positions, text_end))
             for data, item_index, prefix in _objects(doc.data, index):
                 order = order_start + len(resources)
                 resources.append(
@@ -167,7 +184,43 @@ def load_text(name: str, text: str, order_start: int = 0) -> LoadedFile:
     helm = _helm_in_plain_scalar(text)
     if helm is not None:
         return LoadedFile(name, text, 0, (), (_helm_problem(helm),))
-    return LoadedFile(name, text, documents, tuple(resources), tuple(problems), scalar_text)
+    return LoadedFile(
+        name, text, documents, tuple(resources), tuple(problems), scalar_text, tuple(more)
+    )
+
+
+def _text_end(text: str) -> tuple[int, tuple[int, int]]:
+    """Return the 0-based number of the line after the last one, and where the last one ends."""
+    count = text.count("\n")
+    if not text.endswith("\n"):
+        return count + 1, (count, len(text) - text.rfind("\n") - 1 - text.endswith("\r"))
+    start = text.rfind("\n", 0, len(text) - 1) + 1
+    return count, (count - 1, len(text) - 1 - start - text.endswith("\r\n"))
+
+
+def _inside_text(entry: PosEntry, text_end: tuple[int, tuple[int, int]]) -> PosEntry:
+    """Return `entry` with spans that end past the last line ending at that line's end instead.
+
+    libyaml ends a block collection (or block scalar) at the start of the next token: for the
+    last one of a file, the start of a line the file does not have (with or without a final
+    newline). Findings on it (a missing top-level field points at the whole object) reported
+    that line, which editors, GitHub and SARIF viewers do not show.
+    """
+    past, end = text_end
+
+    def clamp(node: PosEntry) -> PosEntry:
+        key, (line, column, end_line, end_column), sub = node
+        if end_line != past or end_column != 0 or line >= past:
+            return node  # the common case: one comparison per document
+        # Only the last child of each level can end where its parent does.
+        if isinstance(sub, dict) and sub:
+            last = next(reversed(sub))
+            sub[last] = clamp(sub[last])
+        elif isinstance(sub, list) and sub:
+            sub[-1] = clamp(sub[-1])
+        return (key, (line, column, *end), sub)
+
+    return clamp(entry)
 
 
 def _scalar_lines(
@@ -210,6 +263,8 @@ def _helm_in_plain_scalar(text: str) -> int | None:
 
 def _broken(text: str, exc: ComposeError) -> LoadProblem:
     """Say what a file that does not compose is: a Helm template, a placeholder, or bad YAML."""
+    if exc.kind == "too-large":
+        return LoadProblem("parse-error", exc.message, _point(exc.line, exc.column))
     near = _template_near(text, exc.line)
     if near is None:
         return LoadProblem("parse-error", exc.message, _point(exc.line, exc.column))
@@ -285,8 +340,10 @@ def _objects(
     yield data, index, ()
 
 
-def load_bytes(name: str, data: bytes, order_start: int = 0) -> LoadedFile:
-    """Decode and load one file's bytes."""
+def load_bytes(
+    name: str, data: bytes, order_start: int = 0, max_duplicates: int | None = MAX_DUPLICATES
+) -> LoadedFile:
+    """Decode and load one file's bytes (see `load_text` for `max_duplicates`)."""
     if len(data) > MAX_FILE_BYTES:
         problem = LoadProblem(
             "parse-error",
@@ -298,4 +355,4 @@ def load_bytes(name: str, data: bytes, order_start: int = 0) -> LoadedFile:
     if text is None:
         assert bad is not None
         return LoadedFile(name, "", 0, (), (bad,))
-    return load_text(name, text, order_start)
+    return load_text(name, text, order_start, max_duplicates)

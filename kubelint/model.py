@@ -205,7 +205,8 @@ RawSpan = tuple[int, int, int, int]
 PosEntry = tuple[RawSpan | None, RawSpan, dict[str, Any] | list[Any] | None]
 
 
-def _to_span(raw: RawSpan) -> Span:
+def to_span(raw: RawSpan) -> Span:
+    """Return the 1-based span of a 0-based parser span."""
     return Span(raw[0] + 1, raw[1] + 1, raw[2] + 1, raw[3] + 1)
 
 
@@ -239,13 +240,13 @@ class PositionIndex:
         entry, depth = self.resolve(path)
         exact = depth == len(path)
         if entry[0] is not None and not (at_value and exact):
-            return _to_span(entry[0])
+            return to_span(entry[0])
         children = entry[2]
         if not exact and depth and isinstance(children, dict) and children:
             named = children.get("name") or next(iter(children.values()))
             if named[0] is not None:
-                return _to_span(named[0])
-        return _to_span(entry[1])
+                return to_span(named[0])
+        return to_span(entry[1])
 
     def has(self, path: JsonPath) -> bool:
         """Return True when `path` exists in the document."""

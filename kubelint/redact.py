@@ -71,35 +71,81 @@ def _texts(resource: Resource, path: JsonPath, text: str, starts: Sequence[int])
     return {t for t in texts if len(t) >= MIN_HIDDEN}
 
 
+def _public(resource: Resource, hidden: set[JsonPath], out: set[str]) -> None:
+    """Collect the scalar texts (keys and values) of an object outside its secret values."""
+    stack: list[tuple[Any, JsonPath]] = [(resource.obj, ())]
+    while stack:
+        node, path = stack.pop()
+        if path in hidden:
+            continue
+        if isinstance(node, dict):
+            for key, value in node.items():
+                out.add(str(key))
+                stack.append((value, (*path, key)))
+        elif isinstance(node, list):
+            stack.extend((value, (*path, index)) for index, value in enumerate(node))
+        elif isinstance(node, bool):
+            out.add("true" if node else "false")
+        elif node is not None:
+            out.add(str(node))
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """Secret spellings at least MIN_ANYWHERE long, found in a text in time linear in it."""
+
+    # By their first MIN_ANYWHERE characters: a text is searched at each of its positions,
+    # not once per token (a Secret may hold hundreds of thousands of values).
+    by_prefix: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> Tokens:
+        """Index `texts` (each at least MIN_ANYWHERE long)."""
+        by_prefix: dict[str, list[str]] = {}
+        for text in texts:
+            by_prefix.setdefault(text[:MIN_ANYWHERE], []).append(text)
+        return cls({prefix: tuple(found) for prefix, found in by_prefix.items()})
+
+    def within(self, text: str) -> set[str]:
+        """Return the tokens that occur in `text`."""
+        if not self.by_prefix:
+            return set()
+        found: set[str] = set()
+        for start in range(len(text) - MIN_ANYWHERE + 1):
+            for token in self.by_prefix.get(text[start : start + MIN_ANYWHERE], ()):
+                if text.startswith(token, start):
+                    found.add(token)
+        return found
+
+
 @dataclass(frozen=True)
 class Secrets:
     """The secret texts of one file: by the field that holds them, and those unsafe anywhere."""
 
-    # Per object (document, kind, name, namespace): the path of each secret value, and its
-    # spellings.
-    at: dict[tuple[Any, ...], list[tuple[JsonPath, frozenset[str]]]] = field(default_factory=dict)
-    # Spellings that no other field of their object shows (a password "postgres" beside a
-    # container named "postgres" gives nothing away), longest first.
-    anywhere: tuple[str, ...] = ()
+    # (document, kind, name, namespace, path) of a secret value, and its spellings.
+    at: dict[tuple[Any, ...], frozenset[str]] = field(default_factory=dict)
+    # Spellings that no other field of their file shows (a password "postgres" beside a
+    # container named "postgres" gives nothing away).
+    anywhere: Tokens = Tokens()
     # Every spelling long enough to be a token, for suppression reasons: an author's prose in
     # an annotation, which is printed whole, may quote a secret that a plain field also shows.
-    tokens: tuple[str, ...] = ()
+    tokens: Tokens = Tokens()
 
     def scrub(self, finding: Finding) -> Finding:
         """Return `finding` with secret values taken out of its message and reason."""
-        hidden = set(self.anywhere)
+        message = finding.message
+        hidden = self.anywhere.within(message)
         ref = finding.resource
         if ref is not None:
-            key = (finding.document, ref.kind, ref.name, ref.namespace)
-            for path, texts in self.at.get(key, ()):
-                if finding.path[: len(path)] == path:
-                    hidden.update(texts)
-        message = finding.message
+            for length in range(len(finding.path), 0, -1):
+                key = (finding.document, ref.kind, ref.name, ref.namespace, finding.path[:length])
+                hidden.update(self.at.get(key, ()))
         reason = finding.suppression_reason
         if any(t in message for t in hidden):
             message = scrub(message, sorted(hidden, key=len, reverse=True))
         if reason is not None:
-            reason = scrub(reason, sorted(hidden | set(self.tokens), key=len, reverse=True))
+            also = hidden | self.tokens.within(reason)
+            reason = scrub(reason, sorted(also, key=len, reverse=True))
         if message is finding.message and reason is finding.suppression_reason:
             return finding  # the common case: nothing secret in it
         return replace(finding, message=message, suppression_reason=reason)
@@ -125,20 +171,6 @@ def _line_starts(text: str) -> list[int]:
     return [0, *(match.end() for match in re.finditer("\n", text))]
 
 
-def _slices(text: str, starts: Sequence[int], spans: Iterable[RawSpan]) -> list[str]:
-    """Return the text of each span."""
-    return [
-        text[starts[line] + column : starts[end_line] + end_column]
-        for line, column, end_line, end_column in spans
-        if line < len(starts) and end_line < len(starts)
-    ]
-
-
-def _only_inside(token: str, text: str, parts: Sequence[str]) -> bool:
-    """Say whether every occurrence of `token` in `text` is inside one of `parts`."""
-    return text.count(token) <= sum(part.count(token) for part in parts)
-
-
 def mask(text: str, spans: Iterable[RawSpan]) -> str:
     """Return `text` with every visible character inside `spans` replaced by a bullet.
 
@@ -149,18 +181,24 @@ def mask(text: str, spans: Iterable[RawSpan]) -> str:
     if not ordered:
         return text
     starts = _line_starts(text)
-    chars = list(text)
+    # Pieces, not a list of characters: a large Secret's text is tens of megabytes.
+    pieces: list[str] = []
+    done = 0
     for line, column, end_line, end_column in ordered:
         if line >= len(starts) or end_line >= len(starts):
             continue
-        begin = starts[line] + column
-        end = min(starts[end_line] + end_column, len(chars))
-        for offset in range(begin, end):
-            if not chars[offset].isspace():
-                chars[offset] = MASK
-    return "".join(chars)
+        begin = max(starts[line] + column, done)
+        end = min(starts[end_line] + end_column, len(text))
+        if begin >= end:
+            continue
+        pieces.append(text[done:begin])
+        pieces.append(_VISIBLE.sub(MASK, text[begin:end]))
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
+_VISIBLE = re.compile(r"\S")
 _SECRET_KIND = re.compile(r"""\bkind["']?\s*:\s*["']?Secret\b""")
 
 
@@ -190,11 +228,11 @@ def protect(text: str, resources: Sequence[Resource], unparsed: bool) -> tuple[s
     `unparsed` says that part of the file could not be read as YAML: its values are unknown.
     """
     spans: list[RawSpan] = []
-    at: dict[tuple[Any, ...], list[tuple[JsonPath, frozenset[str]]]] = {}
+    at: dict[tuple[Any, ...], frozenset[str]] = {}
     tokens: set[str] = set()
     starts: list[int] = []
-    for resource in resources:
-        paths = list(secret_paths(resource))
+    found = [(resource, list(secret_paths(resource))) for resource in resources]
+    for resource, paths in found:
         if not paths:
             continue
         spans.extend(value_spans(resource, paths))
@@ -203,21 +241,17 @@ def protect(text: str, resources: Sequence[Resource], unparsed: bool) -> tuple[s
         for path in paths:
             texts = _texts(resource, path, text, starts)
             if texts:
-                key = (resource.document, ref.kind, ref.name, ref.namespace)
-                at.setdefault(key, []).append((path, frozenset(texts)))
+                at[(resource.document, ref.kind, ref.name, ref.namespace, path)] = frozenset(texts)
                 tokens.update(t for t in texts if len(t) >= MIN_ANYWHERE)
-    # A value that the file also shows outside its secret values (a password "postgres" beside
-    # a container named "postgres") gives nothing away when printed: it is in the text more
-    # often than inside them.
-    secret_text = _slices(text, starts, spans) if tokens else []
-    anywhere = {t for t in tokens if _only_inside(t.strip("'\""), text, secret_text)}
+    # What the file shows outside its secret values gives nothing away when printed.
+    public: set[str] = set()
+    if tokens:
+        for resource, paths in found:
+            _public(resource, set(paths), public)
+    anywhere = {t for t in tokens if t.strip("'\"") not in public}
     shown = mask(text, spans)
     if unparsed:
         shown = mask_unparsed(shown)
     if not at:
         return shown, Secrets()
-    return shown, Secrets(at, _longest_first(anywhere), _longest_first(tokens))
-
-
-def _longest_first(texts: set[str]) -> tuple[str, ...]:
-    return tuple(sorted(texts, key=lambda t: (-len(t), t)))
+    return shown, Secrets(at, Tokens.of(anywhere), Tokens.of(tokens))

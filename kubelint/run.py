@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import BinaryIO
 
-from kubelint import DOCS_URL, __version__, suppress
-from kubelint.baseline import apply_baseline
+from kubelint import DOCS_URL, FINDINGS_PER_RULE_AND_FILE, __version__, suppress
+from kubelint.collect import Collector
 from kubelint.discover import Target
 from kubelint.engine import ActiveRule, Engine, problems_to_findings
 from kubelint.layout import build_layout, chart_problem, is_chart, is_snapshot, is_tool_config
@@ -33,6 +33,8 @@ class RunOptions:
     # A baseline: recorded (file, fingerprint) counts, and where they came from.
     baseline: Counter[tuple[str, str]] | None = None
     baseline_source: str = ""
+    # Findings listed per rule and file (the rest are counted in one finding); None: all.
+    limit: int | None = FINDINGS_PER_RULE_AND_FILE
 
 
 def ordered_inputs(options: RunOptions) -> list[tuple[Target, bool]]:
@@ -109,7 +111,6 @@ def _run(
 ) -> RunResult:
     engine = Engine(options.rules)
     known = options.known_rules or frozenset(rule.id for rule in options.rules)
-    findings: list[Finding] = []
     sources: dict[str, str] = {}
     # Per file, the secret values no message or suppression reason may carry.
     secrets: dict[str, Secrets] = {}
@@ -118,15 +119,17 @@ def _run(
     reported: set[str] = set()
     object_files: set[str] = set()
     index = suppress.Index()
+    collector = Collector(index, options.baseline, options.baseline_source, options.limit)
     inputs = ordered_inputs(options)
     layout = build_layout(t.path for t, _ in inputs if t.path is not None)
     for number, (target, report) in enumerate(inputs):
         data = _read(target, stdin)
         if isinstance(data, LoadProblem):
             if report:
-                findings.extend(problems_to_findings(engine, target.name, [data]))
+                collector.add(problems_to_findings(engine, target.name, [data]))
             continue
-        loaded = with_origin(load_bytes(target.name, data, order), layout.origin(target.path))
+        loaded = load_bytes(target.name, data, order, options.limit)
+        loaded = with_origin(loaded, layout.origin(target.path))
         loaded = _with_chart_note(loaded, target)
         order += len(loaded.resources)
         if not report:
@@ -143,26 +146,26 @@ def _run(
         resources += len(loaded.resources)
         if loaded.resources:
             object_files.add(target.name)
-        before = len(findings)
-        findings.extend(problems_to_findings(engine, target.name, loaded.problems))
+        found = collector.add(problems_to_findings(engine, target.name, loaded.problems))
+        if engine.is_active("duplicate-key"):
+            for span, count in loaded.more_duplicates:
+                problem = LoadProblem("duplicate-key", "", span)
+                collector.count_more(engine.problem_finding(target.name, problem), count)
         for resource in loaded.resources:
-            findings.extend(engine.check_resource(resource))
+            found += collector.add(engine.check_resource(resource))
         # Keep the text only where a report may quote it: files with findings, or whose
         # objects a cross-resource rule still holds.
-        if len(findings) > before or engine.holds(target.name) or index.problems[problems_before:]:
+        if found or engine.holds(target.name) or index.problems[problems_before:]:
             _keep_source(loaded, sources, secrets)
         if progress is not None:
             progress(number + 1)
-    findings.extend(f for f in engine.check_set() if f.file in reported or f.file == "<run>")
+    collector.add(f for f in engine.check_set() if f.file in reported or f.file == "<run>")
     if engine.is_active(suppress.INVALID):
-        findings.extend(
+        collector.add(
             replace(p, severity=engine.severity(suppress.INVALID)) for p in index.problems
         )
-    findings = suppress.apply(index, findings)
+    findings, stats = collector.result()
     findings = [secrets[f.file].scrub(f) if f.file in secrets else f for f in findings]
-    stats = None
-    if options.baseline is not None:
-        findings, stats = apply_baseline(findings, options.baseline, options.baseline_source)
     findings.sort(key=Finding.sort_key)
     summary = RunSummary(files=len(options.targets), documents=documents, resources=resources)
     metas = tuple(rule_meta(rule) for rule in options.rules)

@@ -7,7 +7,7 @@ the exit code. A suppression that names an unknown rule is itself a finding.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from kubelint.model import Finding, JsonPath, Resource, Severity, Span, fingerprint, source_lines
@@ -189,7 +189,8 @@ def scan_annotations(index: Index, resource: Resource, known: frozenset[str]) ->
             ).append(entry)
 
 
-def _match(index: Index, finding: Finding) -> Rule | None:
+def match(index: Index, finding: Finding) -> Rule | None:
+    """Return the suppression that covers a finding, or None."""
     comments = index.files.get(finding.file)
     if comments is not None:
         candidates: list[Rule] = [*comments.whole_file, *comments.lines.get(finding.span.line, [])]
@@ -203,18 +204,6 @@ def _match(index: Index, finding: Finding) -> Rule | None:
             if rule.covers(finding.rule) and finding.path[: len(scope)] == scope:
                 return rule
     return None
-
-
-def apply(index: Index, findings: Iterable[Finding]) -> list[Finding]:
-    """Mark the findings that a suppression covers, keeping them in the report."""
-    out: list[Finding] = []
-    for finding in findings:
-        rule = _match(index, finding) if finding.rule != INVALID else None
-        if rule is None:
-            out.append(finding)
-        else:
-            out.append(replace(finding, suppressed=True, suppression_reason=rule.reason))
-    return out
 
 
 def unsuppressed(findings: Sequence[Finding]) -> list[Finding]:
