@@ -23,9 +23,12 @@ _ONE_SHOT = frozenset({"Never", "OnFailure"})
 def _one_shot(resource: Resource) -> bool:
     """Return whether `resource` is a bare Pod that runs to completion."""
     spec = resource.obj.get("spec")
-    return (
-        resource.kind == "Pod" and isinstance(spec, dict) and spec.get("restartPolicy") in _ONE_SHOT
-    )
+    if resource.kind != "Pod" or not isinstance(spec, dict):
+        return False
+    # A restartPolicy of the wrong type (a mapping, a list) is unhashable: testing it against
+    # the frozenset raised TypeError, an internal error that hid the probe findings.
+    policy = spec.get("restartPolicy")
+    return isinstance(policy, str) and policy in _ONE_SHOT
 
 
 def check(resource: Resource, params: Params) -> Iterator[Violation]:
